@@ -1,0 +1,146 @@
+/* file.c: whole-file reads and atomic writes (temporary file + rename). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base.h"
+
+int qr_read_file(const char *path, qr_buf *out, qr_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return qr_error_sys(err, QR_EX_NOINPUT, errno,
+                            path, "cannot open");
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
+        goto fail;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "is a directory, not a file");
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
+        goto fail;
+    }
+    qr_buf_grow(out, (size_t)st.st_size);
+    for (;;) {
+        qr_buf_grow(out, 65536);
+        ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        out->len += (size_t)n;
+    }
+    out->ptr[out->len] = '\0';
+    close(fd);
+    return 0;
+fail:
+    close(fd);
+    return -1;
+}
+
+/*
+ * The temporary files this process has open. A fixed table, so the signal
+ * handler can walk it without allocating.
+ */
+#define TMP_MAX_FILES 16
+static char tmp_paths[TMP_MAX_FILES][4096];
+static volatile sig_atomic_t tmp_used[TMP_MAX_FILES];
+
+void qr_tmp_register(const char *path)
+{
+    for (int i = 0; i < TMP_MAX_FILES; i++) {
+        if (!tmp_used[i]) {
+            snprintf(tmp_paths[i], sizeof tmp_paths[i], "%s", path);
+            tmp_used[i] = 1;
+            return;
+        }
+    }
+}
+
+void qr_tmp_unregister(const char *path)
+{
+    for (int i = 0; i < TMP_MAX_FILES; i++) {
+        if (tmp_used[i] && strcmp(tmp_paths[i], path) == 0) {
+            tmp_used[i] = 0;
+            return;
+        }
+    }
+}
+
+void qr_tmp_cleanup(void)
+{
+    for (int i = 0; i < TMP_MAX_FILES; i++) {
+        if (tmp_used[i]) {
+            unlink(tmp_paths[i]);
+            tmp_used[i] = 0;
+        }
+    }
+}
+
+int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err)
+{
+    qr_buf tmp = QR_BUF_INIT;
+    qr_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp.ptr);
+    if (fd < 0) {
+        qr_error_sys(err, QR_EX_CANTCREAT, errno, path, "cannot create");
+        qr_buf_release(&tmp);
+        return -1;
+    }
+    qr_tmp_register(tmp.ptr);
+    /* mkstemp makes the file 0600; a book is for reading. */
+    mode_t um = umask(0);
+    umask(um);
+    fchmod(fd, 0666 & ~um);
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            qr_error_sys(err, QR_EX_IOERR,
+                         errno, path, "write error");
+            goto fail;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (fsync(fd) < 0 && errno != EINVAL) {
+        qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot sync");
+        goto fail;
+    }
+    if (close(fd) < 0) {
+        fd = -1;
+        qr_error_sys(err, QR_EX_IOERR, errno, path, "write error");
+        goto fail;
+    }
+    fd = -1;
+    if (rename(tmp.ptr, path) < 0) {
+        qr_error_sys(err, QR_EX_CANTCREAT, errno, path, "cannot rename into place");
+        goto fail;
+    }
+    qr_tmp_unregister(tmp.ptr);
+    qr_buf_release(&tmp);
+    return 0;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp.ptr);
+    qr_tmp_unregister(tmp.ptr);
+    qr_buf_release(&tmp);
+    return -1;
+}

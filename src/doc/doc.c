@@ -1,0 +1,399 @@
+/* doc.c: the document model: nodes, tree edits, builder, iterator, dump. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+struct qr_node {
+    qr_node_type type;
+    qr_node *parent, *first, *last, *next, *prev;
+    const char *text; /* TEXT */
+    size_t len;
+    int level;        /* HEADING, CHAPTER */
+    qr_chapter_kind kind;
+    const char *lang;
+    const char *file;
+    int line;
+};
+
+struct qr_doc {
+    qr_arena *arena;
+    qr_meta meta;
+    qr_node *root;
+};
+
+qr_doc *qr_doc_new(void)
+{
+    qr_doc *doc = xcalloc(1, sizeof *doc);
+    doc->arena = qr_arena_new();
+    doc->root = qr_node_new(doc, QR_NODE_DOCUMENT);
+    return doc;
+}
+
+void qr_doc_free(qr_doc *doc)
+{
+    if (!doc)
+        return;
+    qr_arena_free(doc->arena);
+    free(doc);
+}
+
+qr_arena *qr_doc_arena(qr_doc *doc) { return doc->arena; }
+qr_meta *qr_doc_meta(qr_doc *doc) { return &doc->meta; }
+const qr_meta *qr_doc_meta_const(const qr_doc *doc) { return &doc->meta; }
+qr_node *qr_doc_root(const qr_doc *doc) { return doc->root; }
+
+qr_node_type qr_node_get_type(const qr_node *n) { return n ? n->type : QR_NODE_NONE; }
+qr_node *qr_node_parent(const qr_node *n) { return n->parent; }
+qr_node *qr_node_first_child(const qr_node *n) { return n->first; }
+qr_node *qr_node_last_child(const qr_node *n) { return n->last; }
+qr_node *qr_node_next(const qr_node *n) { return n->next; }
+qr_node *qr_node_prev(const qr_node *n) { return n->prev; }
+int qr_node_level(const qr_node *n) { return n->level; }
+qr_chapter_kind qr_node_chapter_kind(const qr_node *n) { return n->kind; }
+const char *qr_node_lang(const qr_node *n) { return n->lang; }
+
+const char *qr_node_text(const qr_node *n, size_t *len)
+{
+    if (len)
+        *len = n->text ? n->len : 0;
+    return n->text ? n->text : "";
+}
+
+const char *qr_node_effective_lang(const qr_doc *doc, const qr_node *n)
+{
+    for (; n; n = n->parent)
+        if (n->lang)
+            return n->lang;
+    return doc->meta.language ? doc->meta.language : "en";
+}
+
+const char *qr_node_source(const qr_node *n, int *line)
+{
+    if (line)
+        *line = n->line;
+    return n->file;
+}
+
+const char *qr_node_type_name(qr_node_type t)
+{
+    switch (t) {
+    case QR_NODE_DOCUMENT: return "document";
+    case QR_NODE_CHAPTER: return "chapter";
+    case QR_NODE_HEADING: return "heading";
+    case QR_NODE_PARAGRAPH: return "paragraph";
+    case QR_NODE_SCENE_BREAK: return "scene_break";
+    case QR_NODE_BLOCK_QUOTE: return "block_quote";
+    case QR_NODE_TEXT: return "text";
+    case QR_NODE_EMPH: return "emph";
+    case QR_NODE_STRONG: return "strong";
+    case QR_NODE_LINE_BREAK: return "line_break";
+    case QR_NODE_NONE: break;
+    }
+    return "none";
+}
+
+int qr_node_is_leaf(const qr_node *n)
+{
+    switch (n->type) {
+    case QR_NODE_TEXT:
+    case QR_NODE_SCENE_BREAK:
+    case QR_NODE_LINE_BREAK:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int qr_node_is_block(const qr_node *n)
+{
+    return n->type >= QR_NODE_DOCUMENT && n->type <= QR_NODE_BLOCK_QUOTE;
+}
+
+qr_node *qr_chapter_heading(const qr_node *chapter)
+{
+    for (qr_node *c = chapter->first; c; c = c->next)
+        if (c->type == QR_NODE_HEADING)
+            return c;
+    return NULL;
+}
+
+void qr_node_plain_text(const qr_node *n, qr_buf *out)
+{
+    qr_iter it;
+    qr_iter_init(&it, n);
+    while (qr_iter_next(&it) != QR_EV_DONE) {
+        const qr_node *c = it.node;
+        if (it.ev != QR_EV_ENTER)
+            continue;
+        if (c->type == QR_NODE_TEXT)
+            qr_buf_add(out, c->text, c->len);
+        else if (c->type == QR_NODE_LINE_BREAK)
+            qr_buf_addc(out, ' ');
+    }
+}
+
+/* Construction ------------------------------------------------------------ */
+
+qr_node *qr_node_new(qr_doc *doc, qr_node_type type)
+{
+    qr_node *n = qr_arena_alloc(doc->arena, sizeof *n);
+    n->type = type;
+    if (type == QR_NODE_CHAPTER || type == QR_NODE_HEADING)
+        n->level = 1;
+    return n;
+}
+
+void qr_node_unlink(qr_node *n)
+{
+    qr_node *p = n->parent;
+    if (n->prev)
+        n->prev->next = n->next;
+    else if (p)
+        p->first = n->next;
+    if (n->next)
+        n->next->prev = n->prev;
+    else if (p)
+        p->last = n->prev;
+    n->parent = n->prev = n->next = NULL;
+}
+
+void qr_node_append_child(qr_node *parent, qr_node *child)
+{
+    qr_node_unlink(child);
+    child->parent = parent;
+    child->prev = parent->last;
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->first = child;
+    parent->last = child;
+}
+
+void qr_node_insert_before(qr_node *sibling, qr_node *n)
+{
+    qr_node_unlink(n);
+    n->parent = sibling->parent;
+    n->next = sibling;
+    n->prev = sibling->prev;
+    if (sibling->prev)
+        sibling->prev->next = n;
+    else if (sibling->parent)
+        sibling->parent->first = n;
+    sibling->prev = n;
+}
+
+void qr_node_set_text(qr_doc *doc, qr_node *n, const char *s, size_t len)
+{
+    n->text = qr_arena_strndup(doc->arena, s, len);
+    n->len = len;
+}
+
+void qr_node_set_level(qr_node *n, int level) { n->level = level; }
+void qr_node_set_chapter_kind(qr_node *n, qr_chapter_kind kind) { n->kind = kind; }
+
+void qr_node_set_lang(qr_doc *doc, qr_node *n, const char *lang)
+{
+    n->lang = lang ? qr_arena_strdup(doc->arena, lang) : NULL;
+}
+
+void qr_node_set_source(qr_node *n, const char *file, int line)
+{
+    n->file = file;
+    n->line = line;
+}
+
+/* Builder ----------------------------------------------------------------- */
+
+void qr_builder_init(qr_builder *b, qr_doc *doc)
+{
+    b->doc = doc;
+    b->cur = doc->root;
+    qr_buf_init(&b->text);
+    b->file = NULL;
+    b->line = 0;
+}
+
+static void S_flush_text(qr_builder *b)
+{
+    if (b->text.len == 0)
+        return;
+    qr_node *t = qr_node_new(b->doc, QR_NODE_TEXT);
+    qr_node_set_text(b->doc, t, b->text.ptr, b->text.len);
+    qr_node_set_source(t, b->file, b->line);
+    qr_node_append_child(b->cur, t);
+    qr_buf_reset(&b->text);
+}
+
+void qr_builder_finish(qr_builder *b)
+{
+    S_flush_text(b);
+    qr_buf_release(&b->text);
+    b->cur = b->doc->root;
+}
+
+void qr_builder_set_pos(qr_builder *b, const char *file, int line)
+{
+    b->file = file;
+    b->line = line;
+}
+
+qr_node *qr_builder_enter(qr_builder *b, qr_node_type type)
+{
+    S_flush_text(b);
+    qr_node *n = qr_node_new(b->doc, type);
+    qr_node_set_source(n, b->file, b->line);
+    qr_node_append_child(b->cur, n);
+    if (!qr_node_is_leaf(n))
+        b->cur = n;
+    return n;
+}
+
+void qr_builder_leave(qr_builder *b)
+{
+    S_flush_text(b);
+    if (b->cur->parent)
+        b->cur = b->cur->parent;
+}
+
+void qr_builder_text(qr_builder *b, const char *s, size_t len)
+{
+    qr_buf_add(&b->text, s, len);
+}
+
+qr_node *qr_builder_current(const qr_builder *b)
+{
+    return b->cur;
+}
+
+/* Iterator ---------------------------------------------------------------- */
+
+void qr_iter_init(qr_iter *it, const qr_node *root)
+{
+    it->root = root;
+    it->node = NULL; /* NULL with QR_EV_DONE: not started */
+    it->ev = QR_EV_DONE;
+}
+
+qr_event qr_iter_next(qr_iter *it)
+{
+    qr_node *cur = it->node;
+    if (!cur) {
+        if (it->ev == QR_EV_DONE && it->root) {
+            it->node = (qr_node *)it->root;
+            return it->ev = QR_EV_ENTER;
+        }
+        return QR_EV_DONE;
+    }
+    if (it->ev == QR_EV_DONE)
+        return QR_EV_DONE;
+    if (it->ev == QR_EV_ENTER && !qr_node_is_leaf(cur)) {
+        if (cur->first) {
+            it->node = cur->first;
+            return it->ev = QR_EV_ENTER;
+        }
+        return it->ev = QR_EV_EXIT;
+    }
+    if (cur == it->root)
+        return it->ev = QR_EV_DONE;
+    if (cur->next) {
+        it->node = cur->next;
+        return it->ev = QR_EV_ENTER;
+    }
+    it->node = cur->parent;
+    return it->ev = QR_EV_EXIT;
+}
+
+qr_node *qr_iter_node(const qr_iter *it)
+{
+    return it->node;
+}
+
+/* Dump -------------------------------------------------------------------- */
+
+static void S_dump_string(qr_buf *out, const char *s, size_t len)
+{
+    qr_buf_addc(out, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': qr_buf_adds(out, "\\\""); break;
+        case '\\': qr_buf_adds(out, "\\\\"); break;
+        case '\n': qr_buf_adds(out, "\\n"); break;
+        case '\t': qr_buf_adds(out, "\\t"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                qr_buf_addf(out, "\\x%02x", c);
+            else
+                qr_buf_addc(out, (char)c);
+        }
+    }
+    qr_buf_addc(out, '"');
+}
+
+static void S_dump_field(qr_buf *out, const char *name, const char *value)
+{
+    if (!value)
+        return;
+    qr_buf_addf(out, "%s ", name);
+    S_dump_string(out, value, strlen(value));
+    qr_buf_addc(out, '\n');
+}
+
+static const char *S_kind_name(qr_chapter_kind k)
+{
+    switch (k) {
+    case QR_CHAPTER_BODY: return "body";
+    case QR_CHAPTER_PART: return "part";
+    case QR_CHAPTER_FRONT: return "front";
+    case QR_CHAPTER_BACK: return "back";
+    }
+    return "?";
+}
+
+void qr_doc_dump(const qr_doc *doc, qr_buf *out)
+{
+    const qr_meta *m = &doc->meta;
+    S_dump_field(out, "title", m->title);
+    S_dump_field(out, "subtitle", m->subtitle);
+    for (int i = 0; i < m->n_creators; i++) {
+        qr_buf_addf(out, "creator %s ", m->creators[i].role ? m->creators[i].role : "aut");
+        S_dump_string(out, m->creators[i].name, strlen(m->creators[i].name));
+        qr_buf_addc(out, '\n');
+    }
+    S_dump_field(out, "language", m->language);
+    S_dump_field(out, "identifier", m->identifier);
+    S_dump_field(out, "date", m->date);
+    S_dump_field(out, "source", m->source);
+    S_dump_field(out, "publisher", m->publisher);
+    S_dump_field(out, "rights", m->rights);
+    S_dump_field(out, "description", m->description);
+
+    qr_iter it;
+    qr_iter_init(&it, doc->root);
+    int depth = 0;
+    qr_event ev;
+    while ((ev = qr_iter_next(&it)) != QR_EV_DONE) {
+        const qr_node *n = it.node;
+        if (ev == QR_EV_EXIT) {
+            depth--;
+            continue;
+        }
+        for (int i = 0; i < depth; i++)
+            qr_buf_adds(out, "  ");
+        qr_buf_adds(out, qr_node_type_name(n->type));
+        if (n->type == QR_NODE_CHAPTER)
+            qr_buf_addf(out, " kind=%s level=%d", S_kind_name(n->kind), n->level);
+        else if (n->type == QR_NODE_HEADING)
+            qr_buf_addf(out, " level=%d", n->level);
+        if (n->lang)
+            qr_buf_addf(out, " lang=%s", n->lang);
+        if (n->type == QR_NODE_TEXT) {
+            qr_buf_addc(out, ' ');
+            S_dump_string(out, n->text, n->len);
+        }
+        qr_buf_addc(out, '\n');
+        if (!qr_node_is_leaf(n))
+            depth++;
+    }
+}

@@ -1,0 +1,176 @@
+/*
+ * doc.h: quire's document model.
+ *
+ * Every reader builds one of these; every writer walks it (STYLE.md: readers
+ * -> one document model -> writers). A document owns an arena: nodes and
+ * their strings live in it and are freed with the document.
+ *
+ * The tree:
+ *
+ *   DOCUMENT
+ *     CHAPTER*            one unit of the book (one XHTML file in the EPUB);
+ *                         kind says body chapter, part, front or back matter;
+ *                         level 1 for top-level units, 2 for units inside a part
+ *       HEADING?          level 1..6, inline children (the chapter's title)
+ *       block*            PARAGRAPH, SCENE_BREAK, BLOCK_QUOTE, HEADING
+ *
+ *   inlines (inside PARAGRAPH and HEADING): TEXT, EMPH, STRONG, LINE_BREAK
+ *
+ * Node bodies are private (doc.c); writers go through the accessors below.
+ */
+#ifndef QR_DOC_H
+#define QR_DOC_H
+
+#include <stddef.h>
+
+#include "../base/base.h"
+
+typedef enum qr_node_type {
+    QR_NODE_NONE = 0,
+    QR_NODE_DOCUMENT,
+    /* blocks */
+    QR_NODE_CHAPTER,
+    QR_NODE_HEADING,
+    QR_NODE_PARAGRAPH,
+    QR_NODE_SCENE_BREAK,
+    QR_NODE_BLOCK_QUOTE,
+    /* inlines */
+    QR_NODE_TEXT,
+    QR_NODE_EMPH,
+    QR_NODE_STRONG,
+    QR_NODE_LINE_BREAK,
+} qr_node_type;
+
+typedef enum qr_chapter_kind {
+    QR_CHAPTER_BODY = 0, /* an ordinary chapter */
+    QR_CHAPTER_PART,     /* a part or book that groups the chapters after it */
+    QR_CHAPTER_FRONT,    /* front matter: title block, preface, epigraph... */
+    QR_CHAPTER_BACK,     /* back matter, e.g. a licence kept as it was */
+} qr_chapter_kind;
+
+typedef struct qr_doc qr_doc;
+typedef struct qr_node qr_node;
+
+/* A creator of the book: name and MARC relator role ("aut", "trl"...). */
+typedef struct qr_creator {
+    const char *name;
+    const char *role;
+} qr_creator;
+
+#define QR_MAX_CREATORS 16
+
+/*
+ * Book metadata. All strings are arena strings or NULL. Readers fill what
+ * they know; writers supply defaults for what is missing.
+ */
+typedef struct qr_meta {
+    const char *title;
+    const char *subtitle;
+    qr_creator creators[QR_MAX_CREATORS];
+    int n_creators;
+    const char *language;    /* BCP 47 tag, e.g. "en", "ja" */
+    const char *identifier;  /* e.g. "urn:isbn:..."; NULL: writers derive one */
+    const char *date;        /* publication date, ISO 8601 (YYYY[-MM[-DD]]) */
+    const char *source;      /* where the text comes from, e.g. a Gutenberg URL */
+    const char *publisher;
+    const char *rights;
+    const char *description;
+} qr_meta;
+
+/* Owned: free with qr_doc_free. */
+qr_doc *qr_doc_new(void);
+void qr_doc_free(qr_doc *doc);
+/* Borrowed: the document's arena, for strings that live as long as it. */
+qr_arena *qr_doc_arena(qr_doc *doc);
+/* Borrowed: the document's metadata, writable. */
+qr_meta *qr_doc_meta(qr_doc *doc);
+const qr_meta *qr_doc_meta_const(const qr_doc *doc);
+/* Borrowed: the DOCUMENT node. */
+qr_node *qr_doc_root(const qr_doc *doc);
+
+/* Accessors. Borrowed pointers; NULL where there is none. */
+qr_node_type qr_node_get_type(const qr_node *n);
+const char *qr_node_type_name(qr_node_type t);
+qr_node *qr_node_parent(const qr_node *n);
+qr_node *qr_node_first_child(const qr_node *n);
+qr_node *qr_node_last_child(const qr_node *n);
+qr_node *qr_node_next(const qr_node *n);
+qr_node *qr_node_prev(const qr_node *n);
+/* TEXT: its UTF-8 text (not NUL-terminated: use *len). */
+const char *qr_node_text(const qr_node *n, size_t *len);
+/* HEADING: 1..6. CHAPTER: 1 or 2 (nesting under a part). */
+int qr_node_level(const qr_node *n);
+qr_chapter_kind qr_node_chapter_kind(const qr_node *n);
+/* The node's own language (BCP 47), or NULL: it inherits its parent's. */
+const char *qr_node_lang(const qr_node *n);
+/* The language in force at n: its own, an ancestor's, or the book's. */
+const char *qr_node_effective_lang(const qr_doc *doc, const qr_node *n);
+/* Source position the node was read from; *line is 0 when unknown. */
+const char *qr_node_source(const qr_node *n, int *line);
+/* CHAPTER: its HEADING child if it has one. */
+qr_node *qr_chapter_heading(const qr_node *chapter);
+/* Appends all text below n (a heading's title, say) to out. */
+void qr_node_plain_text(const qr_node *n, qr_buf *out);
+int qr_node_is_block(const qr_node *n);
+int qr_node_is_leaf(const qr_node *n);
+
+/* Construction. Strings are copied into the document's arena. */
+qr_node *qr_node_new(qr_doc *doc, qr_node_type type);
+void qr_node_append_child(qr_node *parent, qr_node *child);
+void qr_node_insert_before(qr_node *sibling, qr_node *n);
+void qr_node_unlink(qr_node *n);
+void qr_node_set_text(qr_doc *doc, qr_node *n, const char *s, size_t len);
+void qr_node_set_level(qr_node *n, int level);
+void qr_node_set_chapter_kind(qr_node *n, qr_chapter_kind kind);
+void qr_node_set_lang(qr_doc *doc, qr_node *n, const char *lang);
+/* `file` must outlive the document (or be an arena string). */
+void qr_node_set_source(qr_node *n, const char *file, int line);
+
+/*
+ * The builder: readers report events (md4c's enter_block/leave_block/text)
+ * and it grows the tree, so every reader shares one tree-building path.
+ * Adjacent text events are merged into one TEXT node.
+ */
+typedef struct qr_builder {
+    qr_doc *doc;
+    qr_node *cur;  /* the open container */
+    qr_buf text;   /* pending text for the open container */
+    const char *file;
+    int line;      /* source line of the next node */
+} qr_builder;
+
+void qr_builder_init(qr_builder *b, qr_doc *doc);
+void qr_builder_finish(qr_builder *b);
+/* Opens a container (or adds a leaf, closed at once); returns it. */
+qr_node *qr_builder_enter(qr_builder *b, qr_node_type type);
+void qr_builder_leave(qr_builder *b);
+void qr_builder_text(qr_builder *b, const char *s, size_t len);
+void qr_builder_set_pos(qr_builder *b, const char *file, int line);
+/* The open container. */
+qr_node *qr_builder_current(const qr_builder *b);
+
+/*
+ * The iterator (cmark's): walks the tree in document order, reporting ENTER
+ * and EXIT for containers and a single ENTER for leaves (TEXT,
+ * SCENE_BREAK, LINE_BREAK).
+ */
+typedef enum { QR_EV_DONE = 0, QR_EV_ENTER, QR_EV_EXIT } qr_event;
+
+typedef struct qr_iter {
+    const qr_node *root;
+    qr_node *node;
+    qr_event ev;
+} qr_iter;
+
+void qr_iter_init(qr_iter *it, const qr_node *root);
+qr_event qr_iter_next(qr_iter *it);
+qr_node *qr_iter_node(const qr_iter *it);
+
+/*
+ * A stable, human-readable dump of the document (metadata and tree) for
+ * golden tests. The format: one node per line, indented two spaces per
+ * level, then its type, its attributes and, for TEXT, the quoted text.
+ */
+void qr_doc_dump(const qr_doc *doc, qr_buf *out);
+
+#endif

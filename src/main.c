@@ -1,0 +1,545 @@
+/*
+ * main.c: the command line. Options -> read the inputs into one document ->
+ * write each requested format into the output folder.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/base.h"
+#include "doc/doc.h"
+#include "epub/epub.h"
+#include "read/read.h"
+
+#ifndef QUIRE_VERSION
+#define QUIRE_VERSION "0.0.0"
+#endif
+#ifndef QUIRE_DATADIR
+#define QUIRE_DATADIR "/usr/local/share/quire"
+#endif
+
+enum { FORMAT_EPUB = 1 << 0, FORMAT_PDF = 1 << 1 };
+
+typedef struct options {
+    const char *out_dir; /* NULL: DIR/dist, or ./dist with FILEs */
+    int formats;
+    int progress;        /* show a progress line on stderr */
+} options;
+
+/* The inputs of one book, in reading order. Owned strings. */
+typedef struct inputs {
+    char **paths;
+    int n;
+    char *project; /* the project folder, or NULL when FILEs were given */
+} inputs;
+
+static void S_usage(FILE *f)
+{
+    fputs("Usage: quire build [OPTIONS] [DIR | FILE...]\n"
+          "       quire dump [DIR | FILE...]\n"
+          "       quire --help | --version\n"
+          "\n"
+          "Packages a manuscript into an EPUB 3 e-book.\n"
+          "\n"
+          "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
+          "and writes DIR/dist/<slug>.epub. With FILEs, builds one book from them,\n"
+          "in the order given, into ./dist/.\n"
+          "\n"
+          "Commands:\n"
+          "  build             build the book\n"
+          "  dump              print the document model (for tests and debugging)\n"
+          "\n"
+          "Options:\n"
+          "  -o, --out DIR     write the book into DIR\n"
+          "  -f, --format LIST formats to write, comma-separated: epub (default)\n"
+          "  -q, --quiet       print errors only\n"
+          "  -v, --verbose     say what is done, step by step\n"
+          "  -h, --help        show this help\n"
+          "  -V, --version     show the version\n"
+          "\n"
+          "Exit status: 0 success, 64 usage error, 65 bad input, 66 missing input,\n"
+          "73 cannot create output, 74 I/O error.\n",
+          f);
+}
+
+static int S_parse_formats(const char *arg, int *formats)
+{
+    int f = 0;
+    char *copy = xstrdup(arg);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "epub") == 0)
+            f |= FORMAT_EPUB;
+        else if (strcmp(tok, "pdf") == 0)
+            f |= FORMAT_PDF;
+        else {
+            fprintf(stderr, "quire: error: unknown format '%s' (expected epub or pdf)\n", tok);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    if (!f) {
+        fprintf(stderr, "quire: error: --format needs at least one format\n");
+        return -1;
+    }
+    *formats = f;
+    return 0;
+}
+
+/* Signals ----------------------------------------------------------------- */
+
+static void S_on_signal(int sig)
+{
+    qr_tmp_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void S_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = S_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* A file-size limit (ulimit -f) must fail the write with EFBIG, not
+     * kill the process with a half-written temporary file. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* Inputs ------------------------------------------------------------------ */
+
+static int S_cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void S_inputs_add(inputs *in, const char *path)
+{
+    in->paths = xrealloc(in->paths, sizeof(char *) * (size_t)(in->n + 1));
+    in->paths[in->n++] = xstrdup(path);
+}
+
+static void S_inputs_free(inputs *in)
+{
+    for (int i = 0; i < in->n; i++)
+        free(in->paths[i]);
+    free(in->paths);
+    free(in->project);
+}
+
+/* Whether a folder entry is a manuscript: not hidden, not a backup. */
+static int S_is_manuscript_name(const char *name)
+{
+    size_t len = strlen(name);
+    if (name[0] == '.' || len == 0 || name[len - 1] == '~')
+        return 0;
+    return 1;
+}
+
+static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
+{
+    qr_buf seeds = QR_BUF_INIT;
+    qr_buf_addf(&seeds, "%s/seeds", dir);
+    DIR *d = opendir(seeds.ptr);
+    if (!d) {
+        qr_error_sys(err, QR_EX_NOINPUT, errno, seeds.ptr, "cannot open the manuscript folder");
+        qr_buf_release(&seeds);
+        return -1;
+    }
+    char **names = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!S_is_manuscript_name(e->d_name))
+            continue;
+        names = xrealloc(names, sizeof(char *) * (size_t)(n + 1));
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, (size_t)n, sizeof(char *), S_cmp_str);
+    qr_buf path = QR_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/%s", seeds.ptr, names[i]);
+        struct stat st;
+        if (stat(path.ptr, &st) == 0 && S_ISREG(st.st_mode))
+            S_inputs_add(in, path.ptr);
+        free(names[i]);
+    }
+    free(names);
+    qr_buf_release(&path);
+    int rc = 0;
+    if (in->n == 0)
+        rc = qr_error_set(err, QR_EX_NOINPUT, seeds.ptr, 0, 0, "no manuscript files in this folder");
+    qr_buf_release(&seeds);
+    return rc;
+}
+
+static int S_collect(int argc, char **argv, inputs *in, qr_error *err)
+{
+    struct stat st;
+    if (argc == 0 || (argc == 1 && stat(argv[0], &st) == 0 && S_ISDIR(st.st_mode))) {
+        const char *dir = argc ? argv[0] : ".";
+        in->project = xstrdup(dir);
+        return S_collect_dir(dir, in, err);
+    }
+    for (int i = 0; i < argc; i++) {
+        if (stat(argv[i], &st) < 0)
+            return qr_error_sys(err, QR_EX_NOINPUT, errno, argv[i], "cannot open");
+        if (S_ISDIR(st.st_mode))
+            return qr_error_set(err, QR_EX_NOINPUT, argv[i], 0, 0,
+                                "is a directory; give one project folder, or manuscript files");
+        S_inputs_add(in, argv[i]);
+    }
+    return 0;
+}
+
+/* Reading ----------------------------------------------------------------- */
+
+/* Owned: a document holding every input, in order; NULL with err set. */
+static qr_doc *S_read_book(const inputs *in, time_t *newest, qr_error *err)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_buf data = QR_BUF_INIT;
+    *newest = 0;
+    for (int i = 0; i < in->n; i++) {
+        const char *path = in->paths[i];
+        qr_note("reading %s", path);
+        qr_buf_reset(&data);
+        if (qr_read_file(path, &data, err) < 0)
+            goto fail;
+        struct stat st;
+        if (stat(path, &st) == 0 && st.st_mtime > *newest)
+            *newest = st.st_mtime;
+        const char *file = qr_arena_strdup(qr_doc_arena(doc), path);
+        if (qr_read_text(doc, file, data.ptr, data.len, i == 0 ? QR_READ_FIRST : 0, err) < 0)
+            goto fail;
+    }
+    qr_buf_release(&data);
+    return doc;
+fail:
+    qr_buf_release(&data);
+    qr_doc_free(doc);
+    return NULL;
+}
+
+/* Output ------------------------------------------------------------------ */
+
+/* Appends a file-name slug of the title: lower-case ASCII words joined by '-'. */
+static void S_slug(const qr_doc *doc, const inputs *in, qr_buf *out)
+{
+    const char *title = qr_doc_meta_const(doc)->title;
+    size_t start = out->len;
+    int dash = 0;
+    for (const char *p = title ? title : ""; *p && out->len - start < 60; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (dash && out->len > start)
+                qr_buf_addc(out, '-');
+            qr_buf_addc(out, (char)c);
+            dash = 0;
+        } else if (c >= 'A' && c <= 'Z') {
+            if (dash && out->len > start)
+                qr_buf_addc(out, '-');
+            qr_buf_addc(out, (char)(c - 'A' + 'a'));
+            dash = 0;
+        } else if (c == '\'' || (c == 0xE2 && p[1] == '\x80' && p[2] == '\x99')) {
+            /* apostrophes join: "Keeper's" -> "keepers" */
+            if (c == 0xE2)
+                p += 2;
+        } else {
+            dash = 1;
+        }
+    }
+    if (out->len == start) {
+        /* No Latin letters in the title: fall back on the first file's name. */
+        const char *base = strrchr(in->paths[0], '/');
+        base = base ? base + 1 : in->paths[0];
+        for (const char *p = base; *p && *p != '.'; p++) {
+            unsigned char c = (unsigned char)*p;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+                qr_buf_addc(out, (char)c);
+            else if (c >= 'A' && c <= 'Z')
+                qr_buf_addc(out, (char)(c - 'A' + 'a'));
+        }
+    }
+    if (out->len == start)
+        qr_buf_adds(out, "book");
+}
+
+/* The progress line: only on a terminal, overwritten in place. */
+static void S_progress(void *ctx, int done, int total)
+{
+    const char *what = ctx;
+    fprintf(stderr, "\r%s: %d/%d chapters", what, done, total);
+    if (done == total)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+/* Reads a whole file from the data folder; *res points into out. */
+static int S_load_resource(const char *datadir, const char *rel, const char *name,
+                           const char *media_type, qr_buf *out, qr_resource *res,
+                           qr_error *err)
+{
+    qr_buf path = QR_BUF_INIT;
+    qr_buf_addf(&path, "%s/%s", datadir, rel);
+    int rc = qr_read_file(path.ptr, out, err);
+    qr_buf_release(&path);
+    res->name = name;
+    res->data = out->ptr;
+    res->len = out->len;
+    res->media_type = media_type;
+    return rc;
+}
+
+/*
+ * Where fonts/ and styles/ are: $QUIRE_DATADIR, else beside the executable
+ * (a build tree), else the installed data folder.
+ */
+static void S_datadir(qr_buf *out)
+{
+    const char *env = getenv("QUIRE_DATADIR");
+    if (env && *env) {
+        qr_buf_adds(out, env);
+        return;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            qr_buf probe = QR_BUF_INIT;
+            qr_buf_addf(&probe, "%s/styles/epub.css", exe);
+            int ok = access(probe.ptr, R_OK) == 0;
+            qr_buf_release(&probe);
+            if (ok) {
+                qr_buf_adds(out, exe);
+                return;
+            }
+        }
+    }
+    qr_buf_adds(out, QUIRE_DATADIR);
+}
+
+static const char *const font_files[] = {
+    "EBGaramond12-Regular.otf",
+    "EBGaramond12-Italic.otf",
+    "EBGaramond12-Bold.otf",
+};
+
+static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
+                        qr_error *err)
+{
+    qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
+    qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
+    qr_resource fonts[QR_ARRAY_LEN(font_files)], style;
+    int rc = -1;
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
+        qr_buf_init(&fontbuf[i]);
+    S_datadir(&dd);
+    if (S_load_resource(dd.ptr, "styles/epub.css", "book.css", "text/css", &css, &style, err) < 0)
+        goto done;
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "fonts/%s", font_files[i]);
+        if (S_load_resource(dd.ptr, rel, font_files[i], "font/otf", &fontbuf[i], &fonts[i],
+                            err) < 0)
+            goto done;
+    }
+    qr_epub_options opt = {
+        .stylesheet = &style,
+        .fonts = fonts,
+        .n_fonts = (int)QR_ARRAY_LEN(font_files),
+        .modified = modified,
+        .progress = progress ? S_progress : NULL,
+        .progress_ctx = (void *)path,
+    };
+    if (qr_epub_write(doc, &opt, &out, err) < 0)
+        goto done;
+    if (qr_write_file_atomic(path, out.ptr, out.len, err) < 0)
+        goto done;
+    rc = 0;
+done:
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
+        qr_buf_release(&fontbuf[i]);
+    qr_buf_release(&dd);
+    qr_buf_release(&css);
+    qr_buf_release(&out);
+    return rc;
+}
+
+/* The time stamp of the build: SOURCE_DATE_EPOCH, else the newest input. */
+static int S_build_time(time_t newest, time_t *t, qr_error *err)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (errno || *end || v < 0 || v > 253402300799LL)
+            return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                "SOURCE_DATE_EPOCH must be a number of seconds since 1970, "
+                                "not '%s'",
+                                sde);
+        *t = (time_t)v;
+        return 0;
+    }
+    *t = newest;
+    return 0;
+}
+
+static int S_make_dir(const char *dir, qr_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return qr_error_set(err, QR_EX_CANTCREAT, dir, 0, 0, "output path is not a folder");
+        return 0;
+    }
+    if (mkdir(dir, 0777) < 0)
+        return qr_error_sys(err, QR_EX_CANTCREAT, errno, dir, "cannot create the output folder");
+    return 0;
+}
+
+/* Commands ---------------------------------------------------------------- */
+
+static int S_cmd(int dump, int argc, char **argv, const options *opt)
+{
+    qr_error err;
+    qr_error_clear(&err);
+    inputs in = {0};
+    qr_doc *doc = NULL;
+    qr_buf out_dir = QR_BUF_INIT, path = QR_BUF_INIT;
+    time_t newest = 0, modified = 0;
+
+    if (S_collect(argc, argv, &in, &err) < 0)
+        goto fail;
+    doc = S_read_book(&in, &newest, &err);
+    if (!doc)
+        goto fail;
+    if (dump) {
+        qr_buf d = QR_BUF_INIT;
+        qr_doc_dump(doc, &d);
+        fwrite(d.ptr, 1, d.len, stdout);
+        qr_buf_release(&d);
+        if (fflush(stdout) != 0) {
+            qr_error_sys(&err, QR_EX_IOERR, errno, NULL, "cannot write the dump");
+            goto fail;
+        }
+        goto done;
+    }
+    if (S_build_time(newest, &modified, &err) < 0)
+        goto fail;
+    if (opt->out_dir)
+        qr_buf_adds(&out_dir, opt->out_dir);
+    else if (in.project)
+        qr_buf_addf(&out_dir, "%s/dist", in.project);
+    else
+        qr_buf_adds(&out_dir, "dist");
+    if (S_make_dir(out_dir.ptr, &err) < 0)
+        goto fail;
+    if (opt->formats & FORMAT_EPUB) {
+        qr_buf_addf(&path, "%s/", out_dir.ptr);
+        S_slug(doc, &in, &path);
+        qr_buf_adds(&path, ".epub");
+        qr_note("writing %s", path.ptr);
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, &err) < 0)
+            goto fail;
+        if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
+            fprintf(stderr, "quire: wrote %s\n", path.ptr);
+        else
+            qr_note("wrote %s", path.ptr);
+    }
+done:
+    qr_doc_free(doc);
+    S_inputs_free(&in);
+    qr_buf_release(&out_dir);
+    qr_buf_release(&path);
+    return QR_EX_OK;
+fail:
+    qr_error_print(&err);
+    qr_doc_free(doc);
+    S_inputs_free(&in);
+    qr_buf_release(&out_dir);
+    qr_buf_release(&path);
+    return err.code ? err.code : QR_EX_SOFTWARE;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"out", required_argument, NULL, 'o'},
+        {"format", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    options opt = {.out_dir = NULL, .formats = FORMAT_EPUB, .progress = 0};
+    int level = QR_LOG_NORMAL;
+
+    S_install_signals();
+    int c;
+    /* '+': stop at the command word; its options are parsed after it. */
+    while ((c = getopt_long(argc, argv, "+o:f:qvhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'h': S_usage(stdout); return QR_EX_OK;
+        case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
+        default: S_usage(stderr); return QR_EX_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        S_usage(stderr);
+        return QR_EX_USAGE;
+    }
+    const char *cmd = argv[optind];
+    int dump;
+    if (strcmp(cmd, "build") == 0)
+        dump = 0;
+    else if (strcmp(cmd, "dump") == 0)
+        dump = 1;
+    else {
+        fprintf(stderr, "quire: error: unknown command '%s' (try 'quire --help')\n", cmd);
+        return QR_EX_USAGE;
+    }
+    argc -= optind;
+    argv += optind;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:f:qvhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': opt.out_dir = optarg; break;
+        case 'f':
+            if (S_parse_formats(optarg, &opt.formats) < 0)
+                return QR_EX_USAGE;
+            break;
+        case 'q': level = QR_LOG_QUIET; break;
+        case 'v': level = QR_LOG_VERBOSE; break;
+        case 'h': S_usage(stdout); return QR_EX_OK;
+        case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
+        default: S_usage(stderr); return QR_EX_USAGE;
+        }
+    }
+    if (opt.formats & FORMAT_PDF) {
+        fprintf(stderr, "quire: error: the PDF edition is not part of this version yet; "
+                        "use --format epub\n");
+        return QR_EX_USAGE;
+    }
+    qr_log_set_level(level);
+    opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO);
+    return S_cmd(dump, argc - optind, argv + optind, &opt);
+}
