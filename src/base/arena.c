@@ -6,7 +6,7 @@
 #include "base.h"
 
 #define ARENA_CHUNK (64 * 1024)
-#define ARENA_ALIGN (sizeof(max_align_t))
+#define ARENA_ALIGN (_Alignof(max_align_t))
 
 typedef struct chunk {
     struct chunk *prev;

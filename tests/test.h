@@ -1,0 +1,82 @@
+/*
+ * test.h: quire's test runner. Every suite is a function that runs its
+ * cases with qt_case(); the runner (runner.c) calls the suites listed in its
+ * table and prints one summary line, `N passed, N failed`, exiting non-zero
+ * on any failure.
+ *
+ * A case fails when any CHECK inside it fails; the failing check is printed
+ * with its file and line. Cases are independent: state is not shared.
+ */
+#ifndef QR_TEST_H
+#define QR_TEST_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include "base/base.h"
+
+void qt_case(const char *name, void (*fn)(void));
+void qt_fail(const char *file, int line, const char *fmt, ...) QR_PRINTF(3, 4);
+/* Marks the current case as skipped, with the reason printed. */
+void qt_skip(const char *reason);
+/* Non-zero when the runner was asked for verbose output (-v). */
+int qt_verbose(void);
+
+#define CHECK(cond)                                                                        \
+    do {                                                                                   \
+        if (!(cond))                                                                       \
+            qt_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                               \
+    } while (0)
+
+#define CHECK_INT_EQ(a, b)                                                                 \
+    do {                                                                                   \
+        long long qt_a_ = (long long)(a), qt_b_ = (long long)(b);                          \
+        if (qt_a_ != qt_b_)                                                                \
+            qt_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", #a, #b, qt_a_, qt_b_);   \
+    } while (0)
+
+#define CHECK_STR_EQ(a, b)                                                                 \
+    do {                                                                                   \
+        const char *qt_a_ = (a), *qt_b_ = (b);                                             \
+        if (!qt_a_ || !qt_b_ || strcmp(qt_a_, qt_b_) != 0)                                 \
+            qt_fail(__FILE__, __LINE__, "%s == %s:\n  got:      \"%s\"\n  expected: \"%s\"", \
+                    #a, #b, qt_a_ ? qt_a_ : "(null)", qt_b_ ? qt_b_ : "(null)");           \
+    } while (0)
+
+#define CHECK_CONTAINS(hay, needle)                                                        \
+    do {                                                                                   \
+        const char *qt_h_ = (hay), *qt_n_ = (needle);                                      \
+        if (!qt_h_ || !strstr(qt_h_, qt_n_))                                               \
+            qt_fail(__FILE__, __LINE__, "%s contains \"%s\"", #hay, qt_n_);                \
+    } while (0)
+
+/* Helpers for end-to-end tests (util.c). -------------------------------- */
+
+/*
+ * Runs argv (argv[0] looked up in PATH unless it has a '/'), with stdin
+ * from /dev/null, capturing stdout and stderr (either may be NULL).
+ * Returns the exit status, 128+N for a signal, or -1 if it could not run.
+ * `env` adds "NAME=value" entries to the environment (NULL-terminated, may
+ * be NULL).
+ */
+int qt_run(const char *const argv[], const char *const env[], qr_buf *out, qr_buf *err);
+
+/* The test scratch folder (tests/out/NAME), emptied and made anew. */
+const char *qt_scratch(const char *name, qr_buf *path);
+/* Reads a whole file; 0 on success. */
+int qt_read(const char *path, qr_buf *out);
+int qt_write(const char *path, const char *data, size_t len);
+/* Whether two files have the same bytes. */
+int qt_same_file(const char *a, const char *b);
+
+/*
+ * Runs EPUBCheck on path. Returns 0 when its own summary line shows
+ * 0 fatals / 0 errors / 0 warnings; otherwise fails the current case with
+ * the messages and returns -1. A check that did not run is a failure.
+ */
+int qt_epubcheck(const char *path);
+
+/* Suites, one per file. ------------------------------------------------- */
+void suite_base(void);
+
+#endif

@@ -1,0 +1,155 @@
+/* util.c: helpers for end-to-end tests: running programs, scratch folders,
+ * files, and the external validators. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "test.h"
+
+extern char **environ;
+
+int qt_run(const char *const argv[], const char *const env[], qr_buf *out, qr_buf *err)
+{
+    int po[2], pe[2];
+    if (pipe(po) < 0)
+        return -1;
+    if (pipe(pe) < 0) {
+        close(po[0]);
+        close(po[1]);
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_RDONLY);
+        dup2(devnull, 0);
+        dup2(po[1], 1);
+        dup2(pe[1], 2);
+        close(po[0]);
+        close(pe[0]);
+        for (const char *const *e = env; e && *e; e++)
+            putenv((char *)*e);
+        execvp(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    close(po[1]);
+    close(pe[1]);
+    struct pollfd fds[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+    qr_buf *bufs[2] = {out, err};
+    int open_fds = 2;
+    char chunk[65536];
+    while (open_fds > 0) {
+        if (poll(fds, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t n = read(fds[i].fd, chunk, sizeof chunk);
+            if (n <= 0) {
+                close(fds[i].fd);
+                fds[i].fd = -1;
+                open_fds--;
+            } else if (bufs[i]) {
+                qr_buf_add(bufs[i], chunk, (size_t)n);
+            }
+        }
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return -1;
+}
+
+const char *qt_scratch(const char *name, qr_buf *path)
+{
+    qr_buf_reset(path);
+    qr_buf_addf(path, "tests/out/%s", name);
+    mkdir("tests/out", 0777);
+    const char *rm[] = {"rm", "-rf", path->ptr, NULL};
+    qt_run(rm, NULL, NULL, NULL);
+    mkdir(path->ptr, 0777);
+    return path->ptr;
+}
+
+int qt_read(const char *path, qr_buf *out)
+{
+    qr_error err;
+    return qr_read_file(path, out, &err);
+}
+
+int qt_write(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    size_t n = fwrite(data, 1, len, f);
+    return fclose(f) == 0 && n == len ? 0 : -1;
+}
+
+int qt_same_file(const char *a, const char *b)
+{
+    qr_buf x = QR_BUF_INIT, y = QR_BUF_INIT;
+    int same = qt_read(a, &x) == 0 && qt_read(b, &y) == 0 && x.len == y.len &&
+               memcmp(x.ptr, y.ptr, x.len) == 0;
+    qr_buf_release(&x);
+    qr_buf_release(&y);
+    return same;
+}
+
+/*
+ * EPUBCheck. Debian's /usr/bin/epubcheck does not run here (a bare link to
+ * the jar), so the jar is run with java. Only the tool's own summary line
+ * counts: no summary means it did not run, which is a failure.
+ */
+int qt_epubcheck(const char *path)
+{
+    const char *jar = getenv("EPUBCHECK_JAR");
+    if (!jar || !*jar)
+        jar = "/usr/share/java/epubcheck.jar";
+    const char *argv[] = {"java", "-jar", jar, path, NULL};
+    qr_buf out = QR_BUF_INIT, err = QR_BUF_INIT;
+    int rc = qt_run(argv, NULL, &out, &err);
+    qr_buf_add(&out, err.ptr, err.len);
+    /* "Messages: N fatal(s) / N error(s) / N warning(s) / N info(s)" */
+    int counts[3] = {-1, -1, -1};
+    const char *p = strstr(out.ptr, "Messages: ");
+    if (p) {
+        p += strlen("Messages: ");
+        for (int i = 0; i < 3 && p; i++) {
+            char *end;
+            long v = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            counts[i] = (int)v;
+            p = strchr(end, '/');
+            if (p)
+                p++;
+        }
+    }
+    int fatals = counts[0], errors = counts[1], warnings = counts[2];
+    int ok = rc == 0 && fatals == 0 && errors == 0 && warnings == 0;
+    if (!ok)
+        qt_fail(__FILE__, __LINE__, "epubcheck %s: exit %d, %d fatals / %d errors / %d "
+                "warnings (-1: no summary line, so it did not run)\n%s",
+                path, rc, fatals, errors, warnings, out.ptr);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+    return ok ? 0 : -1;
+}
