@@ -68,6 +68,7 @@ static const struct {
     void (*run)(void);
 } suites[] = {
     {"base", suite_base},
+    {"text", suite_text},
 };
 
 int main(int argc, char **argv)

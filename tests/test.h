@@ -78,5 +78,6 @@ int qt_epubcheck(const char *path);
 
 /* Suites, one per file. ------------------------------------------------- */
 void suite_base(void);
+void suite_text(void);
 
 #endif

@@ -1109,7 +1109,17 @@ static int S_line_per_paragraph(const reader *r, const block *b)
  * a by-line): keep its line breaks. */
 static int S_keeps_lines(const reader *r, const block *b)
 {
-    if (b->first == b->last || r->wrap_width < 50)
+    if (b->first == b->last)
+        return 0;
+    int fields = 1;
+    for (int i = b->first; i <= b->last && fields; i++) {
+        size_t l;
+        const char *t = S_text(r, i, &l);
+        fields = S_is_field_line(t, l);
+    }
+    if (fields) /* "Title: ..." over "Author: ..." */
+        return 1;
+    if (r->wrap_width < 50)
         return 0;
     for (int i = b->first; i <= b->last; i++)
         if (S_width(r->lines[i].s, r->lines[i].len) * 10 >= r->wrap_width * 6)
@@ -1358,27 +1368,21 @@ static void S_build_body(reader *r, block_kind *kinds)
     S_close_chapter(r);
 }
 
-/* The licence (after the END marker) and the header's prose, as they were. */
+/*
+ * The back matter: the Gutenberg header (its fields are the metadata too)
+ * and everything from the END marker on, the licence, as they were.
+ */
 static void S_build_licence(reader *r)
 {
-    int header_prose = 0;
-    for (int i = 0; i < r->body_first && !header_prose; i++) {
-        size_t l, vl;
-        const char *t = S_text(r, i, &l);
-        if (l > 0 && !S_is_start_marker(t, l) && !S_field(t, l, "Title", &vl))
-            header_prose = 1;
-    }
-    if (r->licence_first < 0 && !header_prose)
+    if (r->licence_first < 0 && r->body_first == 0)
         return;
-    r->verbatim = 1;
-    int saved_first = r->body_first, saved_end = r->body_end;
-    S_open_chapter(r, QR_CHAPTER_BACK, 1, r->lines[r->licence_first >= 0 ? r->licence_first : 0].no);
-    const char *lang = qr_doc_meta(r->doc)->language;
     int from = r->licence_first >= 0 ? r->licence_first : r->n_lines;
+    int saved_first = r->body_first, saved_end = r->body_end;
+    r->verbatim = 1;
+    S_open_chapter(r, QR_CHAPTER_BACK, 1, r->lines[r->body_first > 0 ? 0 : from].no);
+    const char *lang = qr_doc_meta(r->doc)->language;
     if (lang && strcmp(lang, "en") != 0 && !S_detect_script(r, from, r->n_lines))
         qr_node_set_lang(r->doc, qr_builder_current(&r->b), "en");
-    /* The header's paragraphs, less its fields (they are the metadata) and
-     * the start marker, then everything from the end marker on. */
     for (int pass = 0; pass < 2; pass++) {
         r->body_first = pass == 0 ? 0 : from;
         r->body_end = pass == 0 ? saved_first : r->n_lines;
@@ -1387,23 +1391,8 @@ static void S_build_licence(reader *r)
         r->n_blocks = 0;
         S_make_blocks(r);
         r->wrap_width = S_wrap_width(r);
-        for (int k = 0; k < r->n_blocks; k++) {
-            const block *b = &r->blocks[k];
-            size_t l, vl;
-            const char *t = S_text(r, b->first, &l);
-            if (pass == 0 && (S_is_start_marker(t, l) ||
-                              (memchr(t, ':', l) && (S_field(t, l, "Title", &vl) ||
-                                                     S_field(t, l, "Author", &vl) ||
-                                                     S_field(t, l, "Release Date", &vl) ||
-                                                     S_field(t, l, "Language", &vl) ||
-                                                     S_field(t, l, "Translator", &vl) ||
-                                                     S_field(t, l, "Translators", &vl) ||
-                                                     S_field(t, l, "Character set encoding", &vl) ||
-                                                     S_field(t, l, "Produced by", &vl) ||
-                                                     S_field(t, l, "Posting Date", &vl)))))
-                continue;
-            S_emit_paragraphs(r, b, b->first);
-        }
+        for (int k = 0; k < r->n_blocks; k++)
+            S_emit_paragraphs(r, &r->blocks[k], r->blocks[k].first);
     }
     r->body_first = saved_first;
     r->body_end = saved_end;

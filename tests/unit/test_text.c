@@ -1,0 +1,209 @@
+/* test_text.c: the plain-text reader: its pieces, its errors, and golden
+ * dumps of the document model for the fixtures in tests/golden/. */
+#include <dirent.h>
+#include <stdlib.h>
+
+#include "../test.h"
+#include "read/read.h"
+#include "read/text_internal.h"
+
+static void S_check_smart(const char *in, const char *expected)
+{
+    qr_buf out = QR_BUF_INIT;
+    qr_text_smarten(in, strlen(in), 0, &out);
+    CHECK_STR_EQ(out.ptr, expected);
+    qr_buf_release(&out);
+}
+
+static void test_smarten(void)
+{
+    S_check_smart("\"Hi,\" she said.", "“Hi,” she said.");
+    S_check_smart("it's 'quoted' here", "it’s ‘quoted’ here");
+    S_check_smart("'Tis '97", "’Tis ’97");
+    S_check_smart("wait--no---yes", "wait—no—yes");
+    S_check_smart("Mr. ----", "Mr. ——");
+    S_check_smart("so...", "so…");
+    S_check_smart("a-b", "a-b");
+    S_check_smart("(\"x\")", "(“x”)");
+    /* already typographic: unchanged */
+    S_check_smart("“Done” — yes", "“Done” — yes");
+}
+
+static void test_heading_kind(void)
+{
+    static const struct {
+        const char *s;
+        qr_heading_kind kind;
+    } cases[] = {
+        {"CHAPTER 1. Loomings.", QR_HEADING_CHAPTER},
+        {"Chapter I", QR_HEADING_CHAPTER},
+        {"Chapter 12", QR_HEADING_CHAPTER},
+        {"CHAPTER XXVIII", QR_HEADING_CHAPTER},
+        {"Letter 4", QR_HEADING_CHAPTER},
+        {"BOOK ONE: 1805", QR_HEADING_PART},
+        {"PART II", QR_HEADING_PART},
+        {"FIRST EPILOGUE: 1813 - 20", QR_HEADING_PART},
+        {"I. A SCANDAL IN BOHEMIA", QR_HEADING_CHAPTER},
+        {"XII. THE ADVENTURE OF THE COPPER BEECHES", QR_HEADING_CHAPTER},
+        {"II.", QR_HEADING_SECTION},
+        {"Epilogue", QR_HEADING_CHAPTER},
+        {"PREFACE.", QR_HEADING_CHAPTER},
+        /* sentences are not headings */
+        {"chapter 1 was dull", QR_HEADING_NONE},
+        {"Chapter 5 of the law says", QR_HEADING_NONE},
+        {"Part 2 of the plan.", QR_HEADING_NONE},
+        {"I. said he, a thing", QR_HEADING_NONE},
+        {"It was the best of times", QR_HEADING_NONE},
+        {"Iv.", QR_HEADING_NONE},
+        {"Books 4", QR_HEADING_NONE},
+    };
+    for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
+        qr_heading_kind k = qr_text_heading_kind(cases[i].s, strlen(cases[i].s));
+        if (k != cases[i].kind)
+            qt_fail(__FILE__, __LINE__, "heading kind of \"%s\": %d, expected %d", cases[i].s,
+                    k, cases[i].kind);
+    }
+}
+
+static void test_normalize(void)
+{
+    qr_buf a = QR_BUF_INIT, b = QR_BUF_INIT;
+    qr_text_normalize("   I.     A Scandal in Bohemia", 30, &a);
+    qr_text_normalize("I. A SCANDAL IN BOHEMIA.", 24, &b);
+    CHECK_STR_EQ(a.ptr, b.ptr);
+    CHECK_STR_EQ(a.ptr, "I. A SCANDAL IN BOHEMIA");
+    qr_buf_release(&a);
+    qr_buf_release(&b);
+}
+
+/* Reads text into a new document and returns its dump (owned). */
+static char *S_dump_of(const char *text, int *rc, qr_error *err)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_error_clear(err);
+    *rc = qr_read_text(doc, "in.txt", text, strlen(text), QR_READ_FIRST, err);
+    qr_buf d = QR_BUF_INIT;
+    qr_doc_dump(doc, &d);
+    qr_doc_free(doc);
+    return qr_buf_detach(&d, NULL);
+}
+
+static void test_line_endings_and_bom(void)
+{
+    qr_error err;
+    int rc;
+    char *lf = S_dump_of("Title\n\nOne two\nthree.\n\nFour.\n", &rc, &err);
+    char *crlf = S_dump_of("\xEF\xBB\xBFTitle\r\n\r\nOne two\r\nthree.\r\n\r\nFour.\r\n", &rc, &err);
+    char *cr = S_dump_of("Title\r\rOne two\rthree.\r\rFour.\r", &rc, &err);
+    CHECK_STR_EQ(crlf, lf);
+    CHECK_STR_EQ(cr, lf);
+    CHECK_CONTAINS(lf, "text \"One two three.\"");
+    free(lf);
+    free(crlf);
+    free(cr);
+}
+
+static void test_cjk_join(void)
+{
+    qr_error err;
+    int rc;
+    /* wrapped Japanese lines join with no space; English ones with one */
+    char *d = S_dump_of("題名\n\n日本語の文章が\n折り返されている。\n\nEnglish words\nwrapped here.\n",
+                        &rc, &err);
+    CHECK_CONTAINS(d, "text \"日本語の文章が折り返されている。\"");
+    CHECK_CONTAINS(d, "text \"English words wrapped here.\"");
+    CHECK_CONTAINS(d, "language \"ja\"");
+    free(d);
+}
+
+static void test_errors(void)
+{
+    qr_error err;
+    int rc;
+    char *d = S_dump_of("Good line\nbad \xC3\x28 here\n", &rc, &err);
+    CHECK_INT_EQ(rc, -1);
+    CHECK_INT_EQ(err.code, QR_EX_DATAERR);
+    CHECK_INT_EQ(err.line, 2);
+    CHECK_INT_EQ(err.col, 5);
+    CHECK_CONTAINS(err.msg, "UTF-8");
+    free(d);
+
+    qr_doc *doc = qr_doc_new();
+    qr_error_clear(&err);
+    CHECK_INT_EQ(qr_read_text(doc, "nul.txt", "ab\ncd\0ef", 8, QR_READ_FIRST, &err), -1);
+    CHECK_INT_EQ(err.line, 2);
+    CHECK_INT_EQ(err.col, 3);
+    CHECK_CONTAINS(err.msg, "NUL");
+    qr_error_clear(&err);
+    CHECK_INT_EQ(qr_read_text(doc, "ctl.txt", "a\x01", 2, QR_READ_FIRST, &err), -1);
+    CHECK_CONTAINS(err.msg, "U+0001");
+    qr_error_clear(&err);
+    CHECK_INT_EQ(qr_read_text(doc, "empty.txt", "", 0, QR_READ_FIRST, &err), -1);
+    CHECK_CONTAINS(err.msg, "empty");
+    qr_error_clear(&err);
+    CHECK_INT_EQ(qr_read_text(doc, "blank.txt", "\xEF\xBB\xBF \n\r\n\t\n", 9, QR_READ_FIRST, &err),
+                 -1);
+    CHECK_CONTAINS(err.msg, "empty");
+    qr_doc_free(doc);
+}
+
+/*
+ * Golden dumps: tests/golden/NAME.txt read as a book must dump exactly as
+ * tests/golden/NAME.dump. QUIRE_UPDATE_GOLDEN=1 rewrites the .dump files
+ * (then read the diff before committing it).
+ */
+static void test_golden(void)
+{
+    DIR *d = opendir("tests/golden");
+    if (!d) {
+        qt_fail(__FILE__, __LINE__, "tests/golden: cannot open (run from the repository root)");
+        return;
+    }
+    const char *update = getenv("QUIRE_UPDATE_GOLDEN");
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        qr_buf path = QR_BUF_INIT, in = QR_BUF_INIT, want = QR_BUF_INIT, got = QR_BUF_INIT;
+        qr_buf_addf(&path, "tests/golden/%s", e->d_name);
+        if (qt_read(path.ptr, &in) != 0) {
+            qt_fail(__FILE__, __LINE__, "cannot read %s", path.ptr);
+            continue;
+        }
+        qr_doc *doc = qr_doc_new();
+        qr_error err;
+        qr_error_clear(&err);
+        if (qr_read_text(doc, e->d_name, in.ptr, in.len, QR_READ_FIRST, &err) < 0)
+            qt_fail(__FILE__, __LINE__, "%s: %s", path.ptr, err.msg);
+        qr_doc_dump(doc, &got);
+        qr_doc_free(doc);
+        qr_buf_truncate(&path, path.len - 4);
+        qr_buf_adds(&path, ".dump");
+        if (update && *update)
+            qt_write(path.ptr, got.ptr, got.len);
+        else if (qt_read(path.ptr, &want) != 0)
+            qt_fail(__FILE__, __LINE__, "%s is missing", path.ptr);
+        else if (strcmp(want.ptr, got.ptr) != 0)
+            qt_fail(__FILE__, __LINE__, "%s differs:\n--- got\n%s", path.ptr, got.ptr);
+        n++;
+        qr_buf_release(&path);
+        qr_buf_release(&in);
+        qr_buf_release(&want);
+        qr_buf_release(&got);
+    }
+    closedir(d);
+    CHECK(n >= 5);
+}
+
+void suite_text(void)
+{
+    qt_case("text/smarten", test_smarten);
+    qt_case("text/heading-kind", test_heading_kind);
+    qt_case("text/normalize", test_normalize);
+    qt_case("text/line-endings-bom", test_line_endings_and_bom);
+    qt_case("text/cjk-join", test_cjk_join);
+    qt_case("text/errors", test_errors);
+    qt_case("text/golden-dumps", test_golden);
+}
