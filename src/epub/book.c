@@ -1,0 +1,353 @@
+/*
+ * book.c: the plan of the EPUB. Decides the content documents (one per
+ * CHAPTER; blocks standing loose under the DOCUMENT get one of their own),
+ * their navigation labels and nesting, and the book-wide metadata with its
+ * defaults: title, language, identifier, modification time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/sha256.h"
+#include "epub_internal.h"
+
+/* Labels cut from a chapter's first words are at most this many bytes. */
+#define S_LABEL_MAX 60
+
+int qr_epub_lang_ok(const char *s)
+{
+    /* BCP 47 (RFC 5646) 2.1: subtags of 1-8 letters or digits joined by
+     * hyphens, the first (the language) of letters. A shape check only. */
+    if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+        return 0;
+    int run = 0;
+    for (const char *p = s; *p; p++) {
+        char c = *p;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+            if (++run > 8)
+                return 0;
+        } else if (c == '-' && run > 0 && p[1]) {
+            run = 0;
+        } else {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int S_digits(const char *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+int qr_epub_date_ok(const char *s)
+{
+    /* W3CDTF (the form EPUB 3.3 asks of dc:date): YYYY, YYYY-MM, YYYY-MM-DD. */
+    if (!s || !S_digits(s, 4))
+        return 0;
+    if (s[4] == '\0')
+        return 1;
+    if (s[4] != '-' || !S_digits(s + 5, 2))
+        return 0;
+    int month = (s[5] - '0') * 10 + (s[6] - '0');
+    if (month < 1 || month > 12)
+        return 0;
+    if (s[7] == '\0')
+        return 1;
+    if (s[7] != '-' || !S_digits(s + 8, 2) || s[10] != '\0')
+        return 0;
+    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int day = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    int max = month == 2 && !leap ? 28 : mdays[month - 1];
+    return day >= 1 && day <= max;
+}
+
+void qr_epub_format_time(time_t t, char out[24])
+{
+    /* EPUB 3.3 3.4.x: dcterms:modified is "CCYY-MM-DDThh:mm:ssZ", in UTC. */
+    if (t < 0)
+        t = 0;
+    if ((long long)t > 253402300799LL) /* 9999-12-31T23:59:59Z */
+        t = (time_t)253402300799LL;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void qr_epub_content_uuid(const char *data, size_t len, qr_buf *out)
+{
+    uint8_t d[QR_SHA256_LEN];
+    qr_sha256(data, len, d);
+    /* RFC 9562 5.8 (UUID version 8, custom): the version nibble is 8 and the
+     * variant bits are 10 (RFC 4122 4.1.1); the rest is the hash. */
+    d[6] = (uint8_t)((d[6] & 0x0F) | 0x80);
+    d[8] = (uint8_t)((d[8] & 0x3F) | 0x80);
+    qr_buf_adds(out, "urn:uuid:");
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            qr_buf_addc(out, '-');
+        qr_buf_addf(out, "%02x", d[i]);
+    }
+}
+
+static int S_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Arena: s[0..len) with runs of white space made one space, and trimmed;
+ * NULL when nothing is left. */
+static const char *S_collapse(qr_arena *a, const char *s, size_t len)
+{
+    char *out = qr_arena_alloc(a, len + 1);
+    size_t n = 0;
+    int pending = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (S_space(c)) {
+            pending = n > 0;
+            continue;
+        }
+        if (pending)
+            out[n++] = ' ';
+        pending = 0;
+        out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n ? out : NULL;
+}
+
+/* Whether c is ASCII punctuation that may frame a text (e.g. "*** END"). */
+static int S_frame_punct(unsigned char c)
+{
+    return c == '*' || c == '#' || c == '=' || c == '-' || c == '_' || c == '~' || c == ' ' ||
+           c == '+' || c == '|' || c == '<' || c == '>' || c == '[' || c == ']';
+}
+
+/* Arena: a label made of the first words of text[0..len): white space
+ * collapsed, framing punctuation ("*** END ... ***") dropped, cut at a word
+ * boundary with an ellipsis when long. NULL when nothing is left. */
+static const char *S_label_from(qr_arena *a, const char *text, size_t len)
+{
+    const char *s = S_collapse(a, text, len);
+    if (!s)
+        return NULL;
+    while (S_frame_punct((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    int cut = 0;
+    if (n > S_LABEL_MAX) {
+        /* cut at the last space that keeps the label short; UTF-8 safe
+         * because a space never sits inside a sequence */
+        size_t at = S_LABEL_MAX;
+        while (at > 0 && s[at] != ' ')
+            at--;
+        if (at == 0) { /* one long word (CJK text): cut before a lead byte */
+            at = S_LABEL_MAX;
+            while (at > 0 && ((unsigned char)s[at] & 0xC0) == 0x80)
+                at--;
+        }
+        n = at;
+        cut = 1;
+    }
+    while (n > 0 && (S_frame_punct((unsigned char)s[n - 1]) || s[n - 1] == ',' || s[n - 1] == ';' ||
+                     s[n - 1] == ':'))
+        n--;
+    if (n == 0)
+        return NULL;
+    return qr_arena_printf(a, "%.*s%s", (int)n, s, cut ? "\xE2\x80\xA6" : "");
+}
+
+/* Arena: a label from the first block of the unit that gives one (its first
+ * words), or NULL. Reads only as much text as a label needs, and gives up
+ * after a few blocks. */
+static const char *S_first_words(qr_arena *a, const qr_epub_unit *u, qr_buf *tmp)
+{
+    int blocks = 0;
+    qr_buf_reset(tmp);
+    for (const qr_node *top = u->first; top && blocks < 16;
+         top = top == u->last ? NULL : qr_node_next(top)) {
+        qr_iter it;
+        qr_iter_init(&it, top);
+        qr_event ev;
+        while ((ev = qr_iter_next(&it)) != QR_EV_DONE) {
+            const qr_node *n = qr_iter_node(&it);
+            qr_node_type t = qr_node_get_type(n);
+            if (t == QR_NODE_TEXT && ev == QR_EV_ENTER && tmp->len < 4 * S_LABEL_MAX) {
+                size_t len;
+                const char *s = qr_node_text(n, &len);
+                qr_buf_add(tmp, s, len < 4 * S_LABEL_MAX ? len : 4 * S_LABEL_MAX);
+            } else if (t == QR_NODE_LINE_BREAK) {
+                qr_buf_addc(tmp, ' ');
+            } else if (ev == QR_EV_EXIT && qr_node_is_block(n) && tmp->len > 0) {
+                /* the end of a block with text: its words, if any are left */
+                const char *label = S_label_from(a, tmp->ptr, tmp->len);
+                if (label || ++blocks >= 16)
+                    return label;
+                qr_buf_reset(tmp);
+            }
+        }
+    }
+    return tmp->len ? S_label_from(a, tmp->ptr, tmp->len) : NULL;
+}
+
+/* Borrowed (static): a label for a unit without any text. */
+static const char *S_kind_fallback(qr_chapter_kind kind)
+{
+    switch (kind) {
+    case QR_CHAPTER_FRONT: return "Front matter";
+    case QR_CHAPTER_BACK: return "Back matter";
+    case QR_CHAPTER_PART: return "Part";
+    case QR_CHAPTER_BODY: break;
+    }
+    return "Chapter";
+}
+
+/* Arena: s trimmed and collapsed, or NULL when s is NULL or blank. */
+static const char *S_meta_str(qr_arena *a, const char *s)
+{
+    return s ? S_collapse(a, s, strlen(s)) : NULL;
+}
+
+/* Borrowed: a new zeroed unit at the end of bk->units (valid until the next
+ * call, which may move the array). */
+static qr_epub_unit *S_add_unit(qr_epub_book *bk, int *cap)
+{
+    if (bk->n_units == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        bk->units = xrealloc(bk->units, sizeof *bk->units * (size_t)*cap);
+    }
+    qr_epub_unit *u = &bk->units[bk->n_units++];
+    memset(u, 0, sizeof *u);
+    return u;
+}
+
+/* Splits the DOCUMENT's children into units. */
+static void S_units(qr_epub_book *bk)
+{
+    const qr_node *root = qr_doc_root(bk->doc);
+    int cap = 0;
+    int open_part = -1; /* the part level-2 chapters nest in */
+    const qr_node *n = qr_node_first_child(root);
+    while (n) {
+        qr_epub_unit *u = S_add_unit(bk, &cap);
+        if (qr_node_get_type(n) == QR_NODE_CHAPTER) {
+            u->chapter = n;
+            u->first = qr_node_first_child(n);
+            u->last = qr_node_last_child(n);
+            u->kind = qr_node_chapter_kind(n);
+            if (qr_node_level(n) >= 2 && open_part >= 0) {
+                u->nested = 1;
+                bk->units[open_part].has_nested = 1;
+            } else {
+                open_part = u->kind == QR_CHAPTER_PART ? bk->n_units - 1 : -1;
+            }
+            n = qr_node_next(n);
+        } else {
+            /* a run of blocks outside any chapter: a body chapter of its own */
+            u->first = n;
+            while (qr_node_next(n) && qr_node_get_type(qr_node_next(n)) != QR_NODE_CHAPTER)
+                n = qr_node_next(n);
+            u->last = n;
+            u->kind = QR_CHAPTER_BODY;
+            open_part = -1;
+            n = qr_node_next(n);
+        }
+        if (!u->first) /* an empty chapter */
+            u->last = NULL;
+    }
+    if (bk->n_units == 0) {
+        /* EPUB 3.3: the spine has at least one item; an empty book gets one
+         * empty chapter. */
+        qr_epub_unit *u = S_add_unit(bk, &cap);
+        u->kind = QR_CHAPTER_BODY;
+    }
+}
+
+int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt, qr_error *err)
+{
+    QR_UNUSED(err);
+    memset(bk, 0, sizeof *bk);
+    bk->doc = doc;
+    bk->opt = opt;
+    bk->arena = qr_arena_new();
+    qr_arena *a = bk->arena;
+    const qr_meta *m = qr_doc_meta_const(doc);
+    qr_buf tmp = QR_BUF_INIT;
+
+    bk->lang = qr_epub_lang_ok(m->language) ? m->language : "en";
+    S_units(bk);
+
+    bk->first_body = -1;
+    bk->nav_pos = -1;
+    bk->nav_depth = 1;
+    for (int i = 0; i < bk->n_units; i++) {
+        qr_epub_unit *u = &bk->units[i];
+        snprintf(u->id, sizeof u->id, "chapter-%03d", i + 1);
+        snprintf(u->href, sizeof u->href, QR_EPUB_TEXT_DIR "chapter-%03d.xhtml", i + 1);
+        for (const qr_node *c = u->first; c; c = c == u->last ? NULL : qr_node_next(c))
+            if (qr_node_get_type(c) == QR_NODE_HEADING) {
+                u->title = c;
+                break;
+            }
+        if (u->title) {
+            qr_buf_reset(&tmp);
+            qr_node_plain_text(u->title, &tmp);
+            u->title_text = S_collapse(a, tmp.ptr, tmp.len);
+        }
+        u->label = u->title_text;
+        if (!u->label)
+            u->label = S_first_words(a, u, &tmp);
+        if (!u->label)
+            u->label = u->kind == QR_CHAPTER_BODY
+                           ? qr_arena_printf(a, "%s %d", S_kind_fallback(u->kind), i + 1)
+                           : S_kind_fallback(u->kind);
+        const char *lang = u->chapter ? qr_node_effective_lang(doc, u->chapter) : bk->lang;
+        u->lang = qr_epub_lang_ok(lang) ? lang : bk->lang;
+        if (u->nested)
+            bk->nav_depth = 2;
+        if (bk->first_body < 0 && (u->kind == QR_CHAPTER_BODY || u->kind == QR_CHAPTER_PART))
+            bk->first_body = i;
+        if (bk->nav_pos < 0 && u->kind != QR_CHAPTER_FRONT)
+            bk->nav_pos = i;
+    }
+    if (bk->nav_pos < 0)
+        bk->nav_pos = bk->n_units;
+
+    bk->title = S_meta_str(a, m->title);
+    for (int i = 0; !bk->title && i < bk->n_units; i++)
+        bk->title = bk->units[i].title_text;
+    if (!bk->title)
+        bk->title = "Untitled";
+    bk->subtitle = S_meta_str(a, m->subtitle);
+
+    bk->identifier = S_meta_str(a, m->identifier);
+    if (!bk->identifier) {
+        /* No identifier given: derive one from the content, so that the same
+         * text always gives the same book (never random). */
+        qr_buf_reset(&tmp);
+        qr_doc_dump(doc, &tmp);
+        qr_buf id = QR_BUF_INIT;
+        qr_epub_content_uuid(tmp.ptr, tmp.len, &id);
+        bk->identifier = qr_arena_strdup(a, id.ptr);
+        qr_buf_release(&id);
+    }
+    qr_epub_format_time(opt->modified, bk->modified);
+    bk->css_href = qr_arena_printf(a, QR_EPUB_STYLE_DIR "%s", opt->stylesheet->name);
+    qr_buf_release(&tmp);
+    return 0;
+}
+
+void qr_epub_book_free(qr_epub_book *bk)
+{
+    free(bk->units);
+    bk->units = NULL;
+    qr_arena_free(bk->arena);
+    bk->arena = NULL;
+}

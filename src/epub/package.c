@@ -1,0 +1,479 @@
+/*
+ * package.c: the package document (EPUB 3.3 "Package document"), the
+ * navigation document (EPUB 3.3 "Navigation document"), the NCX for EPUB 2
+ * reading systems (OPF 2.0.1 / ANSI/NISO Z39.86-2005) and
+ * META-INF/container.xml (EPUB 3.3 OCF).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "epub_internal.h"
+
+/* The word for "Contents" in a few languages, by primary subtag. */
+static const struct {
+    const char *lang;
+    const char *word;
+} S_contents[] = {
+    {"en", "Contents"},
+    {"de", "Inhalt"},
+    {"es", "\xC3\x8D"
+           "ndice"},
+    {"fr", "Table des mati\xC3\xA8res"},
+    {"it", "Indice"},
+    {"ja", "\xE7\x9B\xAE\xE6\xAC\xA1"},
+    {"nl", "Inhoud"},
+    {"pt", "\xC3\x8D"
+           "ndice"},
+    {"ru", "\xD0\xA1\xD0\xBE\xD0\xB4\xD0\xB5\xD1\x80\xD0\xB6\xD0\xB0\xD0\xBD\xD0\xB8\xD0\xB5"},
+    {"zh", "\xE7\x9B\xAE\xE5\xBD\x95"},
+};
+
+/* Whether the primary subtag of lang is prim (case-insensitive). */
+static int S_primary_is(const char *lang, const char *prim)
+{
+    size_t n = strlen(prim);
+    if (strncasecmp(lang, prim, n) != 0)
+        return 0;
+    return lang[n] == '\0' || lang[n] == '-';
+}
+
+/* Borrowed (static): "Contents" in the book's language, or NULL. */
+static const char *S_contents_word(const char *lang)
+{
+    for (size_t i = 0; i < QR_ARRAY_LEN(S_contents); i++)
+        if (S_primary_is(lang, S_contents[i].lang))
+            return S_contents[i].word;
+    return NULL;
+}
+
+static void S_lang_pair(qr_xw *x, const char *lang)
+{
+    qr_xw_attr(x, "xml:lang", lang);
+    qr_xw_attr(x, "lang", lang);
+}
+
+/* Package document -------------------------------------------------------- */
+
+static void S_meta_el(qr_xw *x, const char *name, const char *value)
+{
+    qr_xw_start(x, name);
+    qr_xw_texts(x, value);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+static int S_role_ok(const char *r)
+{
+    /* MARC relator codes: three lower-case letters */
+    return r && strlen(r) == 3 && r[0] >= 'a' && r[0] <= 'z' && r[1] >= 'a' && r[1] <= 'z' &&
+           r[2] >= 'a' && r[2] <= 'z';
+}
+
+static void S_opt_meta(qr_xw *x, const char *name, const char *value)
+{
+    /* EPUB 3.3: Dublin Core elements must not be empty; unset ones are left out. */
+    if (!value)
+        return;
+    size_t i = 0;
+    while (value[i] == ' ' || value[i] == '\t' || value[i] == '\n' || value[i] == '\r')
+        i++;
+    if (value[i])
+        S_meta_el(x, name, value);
+}
+
+static void S_metadata(const qr_epub_book *bk, qr_xw *x)
+{
+    const qr_meta *m = qr_doc_meta_const(bk->doc);
+    qr_xw_start(x, "metadata");
+    qr_xw_attr(x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
+    qr_xw_nl(x);
+
+    /* EPUB 3.3: the unique-identifier attribute names this dc:identifier. */
+    qr_xw_start(x, "dc:identifier");
+    qr_xw_attr(x, "id", "uid");
+    qr_xw_texts(x, bk->identifier);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+
+    /* EPUB 3.3: the first dc:title is the main title. */
+    S_meta_el(x, "dc:title", bk->title);
+    if (bk->subtitle) {
+        /* EPUB 3.3 D.3 title-type marks the second one as the subtitle. */
+        qr_xw_start(x, "dc:title");
+        qr_xw_attr(x, "id", "subtitle");
+        qr_xw_texts(x, bk->subtitle);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        qr_xw_start(x, "meta");
+        qr_xw_attr(x, "refines", "#subtitle");
+        qr_xw_attr(x, "property", "title-type");
+        qr_xw_texts(x, "subtitle");
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+
+    int nc = 0;
+    for (int i = 0; i < m->n_creators && i < QR_MAX_CREATORS; i++) {
+        const char *name = m->creators[i].name;
+        size_t k = 0;
+        while (name && (name[k] == ' ' || name[k] == '\t' || name[k] == '\n'))
+            k++;
+        if (!name || !name[k])
+            continue;
+        char id[32];
+        snprintf(id, sizeof id, "creator%d", ++nc);
+        qr_xw_start(x, "dc:creator");
+        qr_xw_attr(x, "id", id);
+        qr_xw_texts(x, name);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        const char *role = m->creators[i].role ? m->creators[i].role : "aut";
+        if (S_role_ok(role)) {
+            /* EPUB 3.3 D.3 role, with the MARC relators scheme */
+            char ref[40];
+            snprintf(ref, sizeof ref, "#%s", id);
+            qr_xw_start(x, "meta");
+            qr_xw_attr(x, "refines", ref);
+            qr_xw_attr(x, "property", "role");
+            qr_xw_attr(x, "scheme", "marc:relators");
+            qr_xw_texts(x, role);
+            qr_xw_close(x);
+            qr_xw_nl(x);
+        }
+    }
+
+    S_meta_el(x, "dc:language", bk->lang);
+    if (qr_epub_date_ok(m->date))
+        S_meta_el(x, "dc:date", m->date);
+    S_opt_meta(x, "dc:source", m->source);
+    S_opt_meta(x, "dc:publisher", m->publisher);
+    S_opt_meta(x, "dc:rights", m->rights);
+    S_opt_meta(x, "dc:description", m->description);
+
+    /* EPUB 3.3: exactly one dcterms:modified, CCYY-MM-DDThh:mm:ssZ. */
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "property", "dcterms:modified");
+    qr_xw_texts(x, bk->modified);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x); /* metadata */
+    qr_xw_nl(x);
+}
+
+static void S_item(qr_xw *x, const char *id, const char *href, const char *type, const char *props)
+{
+    qr_xw_start(x, "item");
+    qr_xw_attr(x, "id", id);
+    qr_xw_attr(x, "href", href);
+    qr_xw_attr(x, "media-type", type);
+    if (props)
+        qr_xw_attr(x, "properties", props);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+static void S_itemref(qr_xw *x, const char *idref)
+{
+    qr_xw_start(x, "itemref");
+    qr_xw_attr(x, "idref", idref);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
+{
+    const qr_epub_options *opt = bk->opt;
+    if (qr_xw_begin(x, out, err) < 0)
+        return -1;
+    qr_xw_start(x, "package");
+    qr_xw_attr(x, "xmlns", "http://www.idpf.org/2007/opf");
+    qr_xw_attr(x, "version", "3.0");
+    qr_xw_attr(x, "unique-identifier", "uid");
+    qr_xw_attr(x, "xml:lang", bk->lang);
+    qr_xw_nl(x);
+    S_metadata(bk, x);
+
+    qr_xw_start(x, "manifest");
+    qr_xw_nl(x);
+    S_item(x, "nav", QR_EPUB_NAV, "application/xhtml+xml", "nav");
+    S_item(x, "ncx", QR_EPUB_NCX, "application/x-dtbncx+xml", NULL);
+    S_item(x, "css", bk->css_href, "text/css", NULL);
+    for (int i = 0; i < opt->n_fonts; i++) {
+        char id[32], href[256];
+        snprintf(id, sizeof id, "font-%d", i + 1);
+        snprintf(href, sizeof href, QR_EPUB_FONT_DIR "%s", opt->fonts[i].name);
+        /* EPUB 3.3 core media types: font/otf for OpenType fonts */
+        S_item(x, id, href, opt->fonts[i].media_type ? opt->fonts[i].media_type : "font/otf", NULL);
+    }
+    for (int i = 0; i < bk->n_units; i++)
+        S_item(x, bk->units[i].id, bk->units[i].href, "application/xhtml+xml", NULL);
+    qr_xw_close(x); /* manifest */
+    qr_xw_nl(x);
+
+    /* The NCX is named by spine/@toc for EPUB 2 reading systems (OPF 2.0.1). */
+    qr_xw_start(x, "spine");
+    qr_xw_attr(x, "toc", "ncx");
+    qr_xw_nl(x);
+    for (int i = 0; i <= bk->n_units; i++) {
+        if (i == bk->nav_pos)
+            S_itemref(x, "nav");
+        if (i < bk->n_units)
+            S_itemref(x, bk->units[i].id);
+    }
+    qr_xw_close(x); /* spine */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* package */
+    qr_xw_nl(x);
+    return qr_xw_end(x, QR_EPUB_OPF, err);
+}
+
+/* Navigation document ------------------------------------------------------ */
+
+static void S_nav_link(const qr_epub_book *bk, qr_xw *x, const qr_epub_unit *u)
+{
+    qr_xw_start(x, "a");
+    qr_xw_attr(x, "href", u->href);
+    if (strcmp(u->lang, bk->lang) != 0)
+        S_lang_pair(x, u->lang);
+    /* EPUB 3.3: navigation labels must not be empty (the plan sees to it). */
+    qr_xw_texts(x, u->label);
+    qr_xw_close(x);
+}
+
+static void S_toc_list(const qr_epub_book *bk, qr_xw *x)
+{
+    /* EPUB 3.3 nav: ol > li > (a, ol?); a part's chapters nest in its li. */
+    qr_xw_start(x, "ol");
+    qr_xw_nl(x);
+    int li_open = 0, ol_open = 0;
+    for (int i = 0; i < bk->n_units; i++) {
+        const qr_epub_unit *u = &bk->units[i];
+        if (!u->nested) {
+            if (ol_open) {
+                qr_xw_close(x); /* ol */
+                qr_xw_nl(x);
+                ol_open = 0;
+            }
+            if (li_open) {
+                qr_xw_close(x); /* li */
+                qr_xw_nl(x);
+            }
+            qr_xw_start(x, "li");
+            S_nav_link(bk, x, u);
+            li_open = 1;
+            if (u->has_nested) {
+                qr_xw_nl(x);
+                qr_xw_start(x, "ol");
+                qr_xw_nl(x);
+                ol_open = 1;
+            }
+        } else {
+            qr_xw_start(x, "li");
+            S_nav_link(bk, x, u);
+            qr_xw_close(x);
+            qr_xw_nl(x);
+        }
+    }
+    if (ol_open) {
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    if (li_open) {
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    qr_xw_close(x); /* ol */
+    qr_xw_nl(x);
+}
+
+static void S_landmark(qr_xw *x, const char *type, const char *href, const char *label)
+{
+    qr_xw_start(x, "li");
+    qr_xw_start(x, "a");
+    qr_xw_attr(x, "epub:type", type);
+    qr_xw_attr(x, "href", href);
+    qr_xw_texts(x, label);
+    qr_xw_close(x);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
+{
+    if (qr_xw_begin(x, out, err) < 0)
+        return -1;
+    const char *word = S_contents_word(bk->lang);
+    int english = S_primary_is(bk->lang, "en");
+
+    qr_xw_doctype_html(x);
+    qr_xw_start(x, "html");
+    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
+    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
+    S_lang_pair(x, bk->lang);
+    qr_xw_nl(x);
+    qr_xw_start(x, "head");
+    qr_xw_nl(x);
+    qr_xw_element(x, "title", bk->title);
+    qr_xw_nl(x);
+    qr_xw_start(x, "link");
+    qr_xw_attr(x, "rel", "stylesheet");
+    qr_xw_attr(x, "type", "text/css");
+    qr_xw_attr(x, "href", bk->css_href);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x); /* head */
+    qr_xw_nl(x);
+    qr_xw_start(x, "body");
+    qr_xw_nl(x);
+
+    qr_xw_start(x, "nav");
+    qr_xw_attr(x, "epub:type", "toc");
+    qr_xw_attr(x, "role", "doc-toc");
+    qr_xw_attr(x, "id", "toc");
+    qr_xw_nl(x);
+    qr_xw_start(x, "h1");
+    if (!word)
+        S_lang_pair(x, "en");
+    qr_xw_texts(x, word ? word : "Contents");
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    S_toc_list(bk, x);
+    qr_xw_close(x); /* nav */
+    qr_xw_nl(x);
+
+    /* EPUB 3.3 nav: landmarks, hidden from the reading order; each link
+     * names its epub:type. */
+    qr_xw_start(x, "nav");
+    qr_xw_attr(x, "epub:type", "landmarks");
+    qr_xw_attr(x, "id", "landmarks");
+    qr_xw_attr(x, "hidden", "");
+    if (!english)
+        S_lang_pair(x, "en");
+    qr_xw_nl(x);
+    qr_xw_element(x, "h2", "Landmarks");
+    qr_xw_nl(x);
+    qr_xw_start(x, "ol");
+    qr_xw_nl(x);
+    S_landmark(x, "toc", QR_EPUB_NAV "#toc", "Contents");
+    if (bk->first_body >= 0)
+        S_landmark(x, "bodymatter", bk->units[bk->first_body].href, "Start of content");
+    qr_xw_close(x); /* ol */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* nav */
+    qr_xw_nl(x);
+
+    qr_xw_close(x); /* body */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* html */
+    qr_xw_nl(x);
+    return qr_xw_end(x, QR_EPUB_NAV, err);
+}
+
+/* NCX ---------------------------------------------------------------------- */
+
+static void S_ncx_meta(qr_xw *x, const char *name, const char *content)
+{
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "name", name);
+    qr_xw_attr(x, "content", content);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+static void S_nav_point(qr_xw *x, const qr_epub_unit *u, int order)
+{
+    char id[32];
+    snprintf(id, sizeof id, "navpoint-%d", order);
+    qr_xw_start(x, "navPoint");
+    qr_xw_attr(x, "id", id);
+    qr_xw_attr_int(x, "playOrder", order);
+    qr_xw_nl(x);
+    qr_xw_start(x, "navLabel");
+    qr_xw_element(x, "text", u->label);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_start(x, "content");
+    qr_xw_attr(x, "src", u->href);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
+{
+    if (qr_xw_begin(x, out, err) < 0)
+        return -1;
+    qr_xw_start(x, "ncx");
+    qr_xw_attr(x, "xmlns", "http://www.daisy.org/z3986/2005/ncx/");
+    qr_xw_attr(x, "version", "2005-1");
+    qr_xw_attr(x, "xml:lang", bk->lang);
+    qr_xw_nl(x);
+    qr_xw_start(x, "head");
+    qr_xw_nl(x);
+    /* OPF 2.0.1: dtb:uid is the package's unique identifier. */
+    S_ncx_meta(x, "dtb:uid", bk->identifier);
+    S_ncx_meta(x, "dtb:depth", bk->nav_depth == 2 ? "2" : "1");
+    S_ncx_meta(x, "dtb:totalPageCount", "0");
+    S_ncx_meta(x, "dtb:maxPageNumber", "0");
+    qr_xw_close(x); /* head */
+    qr_xw_nl(x);
+    qr_xw_start(x, "docTitle");
+    qr_xw_element(x, "text", bk->title);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+
+    /* navPoints in reading order, playOrder counting from 1; a part's
+     * chapters nest inside its navPoint, as in the nav document. */
+    qr_xw_start(x, "navMap");
+    qr_xw_nl(x);
+    int top_open = 0;
+    for (int i = 0; i < bk->n_units; i++) {
+        const qr_epub_unit *u = &bk->units[i];
+        if (!u->nested && top_open) {
+            qr_xw_close(x);
+            qr_xw_nl(x);
+            top_open = 0;
+        }
+        S_nav_point(x, u, i + 1);
+        if (u->nested) {
+            qr_xw_close(x);
+            qr_xw_nl(x);
+        } else {
+            top_open = 1;
+        }
+    }
+    if (top_open) {
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    qr_xw_close(x); /* navMap */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* ncx */
+    qr_xw_nl(x);
+    return qr_xw_end(x, QR_EPUB_NCX, err);
+}
+
+/* container.xml ------------------------------------------------------------ */
+
+int qr_epub_write_container_xml(qr_xw *x, qr_buf *out, qr_error *err)
+{
+    if (qr_xw_begin(x, out, err) < 0)
+        return -1;
+    /* EPUB 3.3 OCF: META-INF/container.xml names the package document. */
+    qr_xw_start(x, "container");
+    qr_xw_attr(x, "version", "1.0");
+    qr_xw_attr(x, "xmlns", "urn:oasis:names:tc:opendocument:xmlns:container");
+    qr_xw_nl(x);
+    qr_xw_start(x, "rootfiles");
+    qr_xw_nl(x);
+    qr_xw_start(x, "rootfile");
+    qr_xw_attr(x, "full-path", QR_EPUB_DIR QR_EPUB_OPF);
+    qr_xw_attr(x, "media-type", "application/oebps-package+xml");
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    return qr_xw_end(x, "META-INF/container.xml", err);
+}
