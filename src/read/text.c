@@ -559,6 +559,9 @@ void qr_text_normalize(const char *s, size_t len, qr_buf *out)
     S_trim_left(&s, &len);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        /* a period ending a word: "EXTRACTS. (Supplied" is "EXTRACTS (Supplied" */
+        if (c == '.' && (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\t'))
+            continue;
         if (c == ' ' || c == '\t' || c == '\n') {
             space = 1;
             continue;
@@ -568,8 +571,6 @@ void qr_text_normalize(const char *s, size_t len, qr_buf *out)
         space = 0;
         qr_buf_addc(out, (char)toupper(c));
     }
-    while (out->len > start && (out->ptr[out->len - 1] == '.' || out->ptr[out->len - 1] == ' '))
-        qr_buf_truncate(out, out->len - 1);
 }
 
 /* Appends the block's lines joined by single spaces (for headings). */

@@ -30,7 +30,7 @@ typedef enum {
 qr_heading_kind qr_text_heading_kind(const char *s, size_t len);
 
 /* Appends the form of a heading or contents entry used to match one with
- * the other: spaces collapsed, ASCII upper-cased, final period dropped. */
+ * the other: spaces collapsed, ASCII upper-cased, periods ending words dropped. */
 void qr_text_normalize(const char *s, size_t len, qr_buf *out);
 
 #endif

@@ -71,7 +71,10 @@ static void test_normalize(void)
     qr_text_normalize("   I.     A Scandal in Bohemia", 30, &a);
     qr_text_normalize("I. A SCANDAL IN BOHEMIA.", 24, &b);
     CHECK_STR_EQ(a.ptr, b.ptr);
-    CHECK_STR_EQ(a.ptr, "I. A SCANDAL IN BOHEMIA");
+    CHECK_STR_EQ(a.ptr, "I A SCANDAL IN BOHEMIA");
+    qr_buf_reset(&a);
+    qr_text_normalize("EXTRACTS. (Supplied by a Sub-Sub-Librarian).", 44, &a);
+    CHECK_STR_EQ(a.ptr, "EXTRACTS (SUPPLIED BY A SUB-SUB-LIBRARIAN)");
     qr_buf_release(&a);
     qr_buf_release(&b);
 }
