@@ -69,6 +69,8 @@ static const struct {
 } suites[] = {
     {"base", suite_base},
     {"text", suite_text},
+    {"epub", suite_epub},
+    {"e2e", suite_e2e},
 };
 
 int main(int argc, char **argv)

@@ -76,8 +76,29 @@ int qt_same_file(const char *a, const char *b);
  */
 int qt_epubcheck(const char *path);
 
+/* Reading EPUBs back (epubread.c). -------------------------------------- */
+
+/* Appends the bytes of one entry of the zip; 0 on success. */
+int qt_epub_entry(const char *epub, const char *name, qr_buf *out);
+/*
+ * Appends the text of the navigation document to nav and of every other
+ * spine document, in order, to text (elements separated by spaces, <br/> by
+ * newlines), and the package document to opf (may be NULL). *n_docs counts
+ * the documents read.
+ */
+int qt_epub_spine_text(const char *epub, qr_buf *nav, qr_buf *text, qr_buf *opf, int *n_docs);
+/*
+ * Whether every word of src (runs of letters and digits, in any script)
+ * appears in text as a whole word, in the same order (ignoring ASCII case). Returns the number of
+ * words, or -1 with the first missing word described in `missing`.
+ */
+long qt_words_in_order(const char *src, size_t src_len, const char *text, size_t text_len,
+                       char *missing, size_t missing_size);
+
 /* Suites, one per file. ------------------------------------------------- */
 void suite_base(void);
 void suite_text(void);
+void suite_epub(void);
+void suite_e2e(void);
 
 #endif
