@@ -76,6 +76,14 @@ int qt_same_file(const char *a, const char *b);
  */
 int qt_epubcheck(const char *path);
 
+/*
+ * Golden files: for each tests/golden/NAME.txt, make() turns its bytes into
+ * text that must equal tests/golden/NAME<ext> (make returns 0, or -1 after
+ * failing the case). With QUIRE_UPDATE_GOLDEN=1 the files are rewritten
+ * instead: read the diff before committing it. Returns the number compared.
+ */
+int qt_golden(const char *ext, int (*make)(const char *name, const qr_buf *in, qr_buf *got));
+
 /* Reading EPUBs back (epubread.c). -------------------------------------- */
 
 /* Appends the bytes of one entry of the zip; 0 on success. */

@@ -1,5 +1,6 @@
 /* util.c: helpers for end-to-end tests: running programs, scratch folders,
  * files, and the external validators. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -152,4 +153,42 @@ int qt_epubcheck(const char *path)
     qr_buf_release(&out);
     qr_buf_release(&err);
     return ok ? 0 : -1;
+}
+
+int qt_golden(const char *ext, int (*make)(const char *name, const qr_buf *in, qr_buf *got))
+{
+    DIR *d = opendir("tests/golden");
+    if (!d) {
+        qt_fail(__FILE__, __LINE__, "tests/golden: cannot open (run from the repository root)");
+        return 0;
+    }
+    const char *update = getenv("QUIRE_UPDATE_GOLDEN");
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
+            continue;
+        qr_buf path = QR_BUF_INIT, in = QR_BUF_INIT, want = QR_BUF_INIT, got = QR_BUF_INIT;
+        qr_buf_addf(&path, "tests/golden/%s", e->d_name);
+        if (qt_read(path.ptr, &in) != 0)
+            qt_fail(__FILE__, __LINE__, "cannot read %s", path.ptr);
+        else if (make(e->d_name, &in, &got) == 0) {
+            qr_buf_truncate(&path, path.len - 4);
+            qr_buf_adds(&path, ext);
+            if (update && *update)
+                qt_write(path.ptr, got.ptr, got.len);
+            else if (qt_read(path.ptr, &want) != 0)
+                qt_fail(__FILE__, __LINE__, "%s is missing", path.ptr);
+            else if (strcmp(want.ptr, got.ptr) != 0)
+                qt_fail(__FILE__, __LINE__, "%s differs:\n--- got\n%s", path.ptr, got.ptr);
+            n++;
+        }
+        qr_buf_release(&path);
+        qr_buf_release(&in);
+        qr_buf_release(&want);
+        qr_buf_release(&got);
+    }
+    closedir(d);
+    return n;
 }

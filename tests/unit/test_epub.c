@@ -1,5 +1,4 @@
 /* test_epub.c: the EPUB writer (src/epub) and SHA-256 (src/base/sha256). */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -706,78 +705,58 @@ done:
 }
 
 /*
- * Golden XHTML: each tests/golden/NAME.txt, read and written as a book, must
- * give exactly tests/golden/NAME.xhtml: the nav and every content document,
- * in zip order, each after a line "==> NAME <==". QUIRE_UPDATE_GOLDEN=1
- * rewrites them (read the diff before committing it).
+ * Golden XHTML: each tests/golden/NAME.txt, read and written as a book, gives
+ * tests/golden/NAME.xhtml: the nav and every content document, in zip
+ * order, each after a line "==> NAME <==".
  */
+static res golden_res;
+
+static int S_make_xhtml(const char *name, const qr_buf *in, qr_buf *got)
+{
+    qr_epub_options o = S_options(&golden_res);
+    qr_buf epub = QR_BUF_INIT, entry = QR_BUF_INIT;
+    qr_doc *doc = qr_doc_new();
+    qr_error err;
+    qr_error_clear(&err);
+    int rc = -1;
+    if (qr_read_text(doc, name, in->ptr, in->len, QR_READ_FIRST, &err) < 0) {
+        qt_fail(__FILE__, __LINE__, "%s: %s", name, err.msg);
+        goto done;
+    }
+    if (S_write(doc, &o, &epub) < 0)
+        goto done;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(epub.ptr, epub.len, 0, &ze);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
+    for (zip_int64_t i = 0; za && i < zip_get_num_entries(za, 0); i++) {
+        const char *entry_name = zip_get_name(za, (zip_uint64_t)i, 0);
+        size_t nl = strlen(entry_name);
+        if (nl < 6 || strcmp(entry_name + nl - 6, ".xhtml") != 0)
+            continue;
+        CHECK_INT_EQ(S_entry(&epub, entry_name, &entry), 0);
+        qr_buf_addf(got, "==> %s <==\n", entry_name);
+        qr_buf_add(got, entry.ptr, entry.len);
+    }
+    if (za)
+        zip_close(za);
+    else if (src)
+        zip_source_free(src);
+    zip_error_fini(&ze);
+    rc = za ? 0 : -1;
+done:
+    qr_doc_free(doc);
+    qr_buf_release(&epub);
+    qr_buf_release(&entry);
+    return rc;
+}
+
 static void test_golden_xhtml(void)
 {
-    res r;
-    if (S_load(&r) < 0)
+    if (S_load(&golden_res) < 0)
         return;
-    qr_epub_options o = S_options(&r);
-    DIR *d = opendir("tests/golden");
-    if (!d) {
-        qt_fail(__FILE__, __LINE__, "cannot open tests/golden");
-        S_unload(&r);
-        return;
-    }
-    const char *update = getenv("QUIRE_UPDATE_GOLDEN");
-    int n = 0;
-    struct dirent *de;
-    while ((de = readdir(d))) {
-        size_t len = strlen(de->d_name);
-        if (len < 5 || strcmp(de->d_name + len - 4, ".txt") != 0)
-            continue;
-        qr_buf path = QR_BUF_INIT, in = QR_BUF_INIT, epub = QR_BUF_INIT, got = QR_BUF_INIT;
-        qr_buf want = QR_BUF_INIT, entry = QR_BUF_INIT;
-        qr_buf_addf(&path, "tests/golden/%s", de->d_name);
-        qr_doc *doc = qr_doc_new();
-        qr_error err;
-        qr_error_clear(&err);
-        if (qt_read(path.ptr, &in) != 0 ||
-            qr_read_text(doc, de->d_name, in.ptr, in.len, QR_READ_FIRST, &err) < 0 ||
-            S_write(doc, &o, &epub) < 0) {
-            qt_fail(__FILE__, __LINE__, "%s: cannot read or write it: %s", path.ptr, err.msg);
-        } else {
-            zip_error_t ze;
-            zip_error_init(&ze);
-            zip_source_t *src = zip_source_buffer_create(epub.ptr, epub.len, 0, &ze);
-            zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-            for (zip_int64_t i = 0; za && i < zip_get_num_entries(za, 0); i++) {
-                const char *name = zip_get_name(za, (zip_uint64_t)i, 0);
-                size_t nl = strlen(name);
-                if (nl < 6 || strcmp(name + nl - 6, ".xhtml") != 0)
-                    continue;
-                CHECK_INT_EQ(S_entry(&epub, name, &entry), 0);
-                qr_buf_addf(&got, "==> %s <==\n", name);
-                qr_buf_add(&got, entry.ptr, entry.len);
-            }
-            if (za)
-                zip_close(za);
-            zip_error_fini(&ze);
-            qr_buf_truncate(&path, path.len - 4);
-            qr_buf_adds(&path, ".xhtml");
-            if (update && *update)
-                qt_write(path.ptr, got.ptr, got.len);
-            else if (qt_read(path.ptr, &want) != 0)
-                qt_fail(__FILE__, __LINE__, "%s is missing", path.ptr);
-            else if (strcmp(want.ptr, got.ptr) != 0)
-                qt_fail(__FILE__, __LINE__, "%s differs:\n--- got\n%s", path.ptr, got.ptr);
-            n++;
-        }
-        qr_doc_free(doc);
-        qr_buf_release(&path);
-        qr_buf_release(&in);
-        qr_buf_release(&epub);
-        qr_buf_release(&got);
-        qr_buf_release(&want);
-        qr_buf_release(&entry);
-    }
-    closedir(d);
-    CHECK(n >= 5);
-    S_unload(&r);
+    CHECK(qt_golden(".xhtml", S_make_xhtml) >= 5);
+    S_unload(&golden_res);
 }
 
 void suite_epub(void)
