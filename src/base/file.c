@@ -12,7 +12,9 @@
 
 int qr_read_file(const char *path, qr_buf *out, qr_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer (it is
+     * refused below as not a regular file); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return qr_error_sys(err, QR_EX_NOINPUT, errno,
                             path, "cannot open");
@@ -94,13 +96,25 @@ int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_erro
 {
     qr_buf tmp = QR_BUF_INIT;
     qr_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
+    /* The signals that remove temporary files wait while the file is made
+     * and registered (and below, renamed and unregistered): no moment when
+     * the file exists but the handler does not know it. */
+    sigset_t block, saved;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &saved);
     int fd = mkstemp(tmp.ptr);
     if (fd < 0) {
-        qr_error_sys(err, QR_EX_CANTCREAT, errno, path, "cannot create");
+        int e = errno;
+        sigprocmask(SIG_SETMASK, &saved, NULL);
+        qr_error_sys(err, QR_EX_CANTCREAT, e, path, "cannot create");
         qr_buf_release(&tmp);
         return -1;
     }
     qr_tmp_register(tmp.ptr);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     /* mkstemp makes the file 0600; a book is for reading. */
     mode_t um = umask(0);
     umask(um);
@@ -129,11 +143,15 @@ int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_erro
         goto fail;
     }
     fd = -1;
+    sigprocmask(SIG_BLOCK, &block, NULL);
     if (rename(tmp.ptr, path) < 0) {
-        qr_error_sys(err, QR_EX_CANTCREAT, errno, path, "cannot rename into place");
+        int e = errno;
+        sigprocmask(SIG_SETMASK, &saved, NULL);
+        qr_error_sys(err, QR_EX_CANTCREAT, e, path, "cannot rename into place");
         goto fail;
     }
     qr_tmp_unregister(tmp.ptr);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
     qr_buf_release(&tmp);
     return 0;
 fail:
