@@ -2,16 +2,17 @@
 # packages seeds/ into dist/; `make check` runs every test.
 
 VERSION  := 0.1.0
-PKGS     := libzip libxml-2.0
+PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(CFLAGS) \
 	-DQUIRE_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lm
 
-LIB_SRC  := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
+LIB_SRC  := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c \
+	src/typeset/*.c src/pdf/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
@@ -49,8 +50,65 @@ format:
 lint:
 	cppcheck --quiet --enable=warning,portability --error-exitcode=1 -Isrc src
 
+# Reliability: sanitizers, valgrind, fuzzing. ------------------------------
+# `make asan` / `make ubsan` build ./quire-asan and tests/runner-asan (or
+# -ubsan) from objects of their own (*.asan.o, *.ubsan.o) and run the whole
+# suite on them: the end-to-end tests run the program named by $$QUIRE.
+.PHONY: asan ubsan valgrind fuzz clean-reliability
+SAN_asan  := -fsanitize=address -fno-omit-frame-pointer
+SAN_ubsan := -fsanitize=undefined -fno-sanitize-recover=undefined
+SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(LIB_SRC) $(TEST_SRC)))
+
+.PRECIOUS: %.asan.o %.ubsan.o
+%.asan.o: %.c
+	$(CC) $(ALL_CFLAGS) $(SAN_asan) -MMD -MP -Isrc -c -o $@ $<
+%.ubsan.o: %.c
+	$(CC) $(ALL_CFLAGS) $(SAN_ubsan) -MMD -MP -Isrc -c -o $@ $<
+quire-%: src/main.%.o $(LIB_SRC:.c=.%.o)
+	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
+tests/runner-%: $(TEST_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
+	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
+asan ubsan: %: quire-% tests/runner-%
+	QUIRE=./quire-$* tests/runner-$*
+
+# Memcheck of a whole build of the seed book: no error, no leak
+# (VALGRIND_BUILD_ARGS="-f epub": one format only).
+valgrind: quire
+	valgrind --leak-check=full --error-exitcode=1 ./quire build $(VALGRIND_BUILD_ARGS) \
+		-o tests/out/valgrind .
+
+# libFuzzer (clang): tests/fuzz/fuzz_text (the reader) and fuzz_epub (reader
+# and EPUB writer), each run for FUZZ_SECONDS on the seed corpus (read only)
+# and a scratch corpus in tests/out/fuzz/; crashes are saved there too.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_PKGS    := libzip libxml-2.0
+FUZZ_TARGETS := tests/fuzz/fuzz_text tests/fuzz/fuzz_epub
+FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
+FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h)
+	$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(FUZZ_FLAGS) -Isrc \
+		$(shell pkg-config --cflags $(FUZZ_PKGS)) -o $@ $(filter %.c,$^) \
+		$(shell pkg-config --libs $(FUZZ_PKGS))
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in text epub; do \
+		mkdir -p tests/out/fuzz/$$t && \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s" && \
+		tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+			-dict=tests/fuzz/text.dict -artifact_prefix=tests/out/fuzz/$$t- \
+			tests/out/fuzz/$$t tests/fuzz/corpus_text tests/fuzz/regress || exit 1; \
+	done
+
+clean: clean-reliability
+clean-reliability:
+	rm -f quire-asan quire-ubsan tests/runner-asan tests/runner-ubsan $(FUZZ_TARGETS)
+	rm -f $(SAN_DEPS) $(SAN_DEPS:.d=.o)
+
 clean:
 	rm -f quire tests/runner src/main.o $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
 	rm -rf tests/out
 
 -include $(DEPS)
+-include $(SAN_DEPS)

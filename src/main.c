@@ -16,7 +16,9 @@
 #include "base/base.h"
 #include "doc/doc.h"
 #include "epub/epub.h"
+#include "pdf/pdf.h"
 #include "read/read.h"
+#include "typeset/typeset.h"
 
 #ifndef QUIRE_VERSION
 #define QUIRE_VERSION "0.0.0"
@@ -26,11 +28,46 @@
 #endif
 
 enum { FORMAT_EPUB = 1 << 0, FORMAT_PDF = 1 << 1 };
+enum { OPT_STATS = 256, OPT_TRIM, OPT_MARGINS, OPT_FONT, OPT_FONT_SIZE, OPT_LEADING, OPT_RECTO };
+
+/* --margins inner,outer,top,bottom (each a length: 20mm, 0.75in, 54pt). */
+static int S_parse_margins(const char *arg, qr_print_options *p)
+{
+    double v[4];
+    char *copy = xstrdup(arg), *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == 4 || (v[n++] = qr_print_parse_length(tok)) < 0) {
+            n = -1;
+            break;
+        }
+    }
+    free(copy);
+    if (n != 4)
+        return -1;
+    p->inner = v[0];
+    p->outer = v[1];
+    p->top = v[2];
+    p->bottom = v[3];
+    return 0;
+}
+
+/* A size in points, from 4 to 72. */
+static int S_parse_points(const char *arg, double *out)
+{
+    double v = qr_print_parse_length(arg);
+    if (v < 4 || v > 72)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 typedef struct options {
     const char *out_dir; /* NULL: DIR/dist, or ./dist with FILEs */
     int formats;
     int progress;        /* show a progress line on stderr */
+    int stats;           /* print the layout's statistics */
+    qr_print_options print;
 } options;
 
 /* The inputs of one book, in reading order. Owned strings. */
@@ -44,21 +81,33 @@ static void S_usage(FILE *f)
 {
     fputs("Usage: quire build [OPTIONS] [DIR | FILE...]\n"
           "       quire dump [DIR | FILE...]\n"
+          "       quire trace [OPTIONS] [DIR | FILE...]\n"
           "       quire --help | --version\n"
           "\n"
-          "Packages a manuscript into an EPUB 3 e-book.\n"
+          "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
           "\n"
           "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
-          "and writes DIR/dist/<slug>.epub. With FILEs, builds one book from them,\n"
+          "and writes DIR/dist/<slug>.epub and .pdf. With FILEs, builds one book from them,\n"
           "in the order given, into ./dist/.\n"
           "\n"
           "Commands:\n"
           "  build             build the book\n"
           "  dump              print the document model (for tests and debugging)\n"
+          "  trace             print the PDF's layout as text (for tests and debugging)\n"
           "\n"
           "Options:\n"
           "  -o, --out DIR     write the book into DIR\n"
-          "  -f, --format LIST formats to write, comma-separated: epub (default)\n"
+          "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
+          "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
+          "\n"
+          "Print options (the PDF edition):\n"
+          "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
+          "      --margins I,O,T,B  inner, outer, top, bottom margins (default 20mm,16mm,18mm,22mm)\n"
+          "      --font FAMILY body font (default EB Garamond 12)\n"
+          "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
+          "      --recto-chapters   open chapters on a right-hand page\n"
+          "\n"
+          "Other options:\n"
           "  -q, --quiet       print errors only\n"
           "  -v, --verbose     say what is done, step by step\n"
           "  -h, --help        show this help\n"
@@ -417,7 +466,44 @@ static int S_make_dir(const char *dir, qr_error *err)
 
 /* Commands ---------------------------------------------------------------- */
 
-static int S_cmd(int dump, int argc, char **argv, const options *opt)
+enum { CMD_BUILD, CMD_DUMP, CMD_TRACE };
+
+/* Owned: the book laid out for print, or NULL with err set. */
+static qr_layout *S_typeset(const qr_doc *doc, const options *opt, qr_error *err)
+{
+    qr_buf dd = QR_BUF_INIT;
+    S_datadir(&dd);
+    qr_buf_adds(&dd, "/fonts");
+    qr_print_options po = opt->print;
+    po.fonts_dir = dd.ptr;
+    qr_note("typesetting");
+    qr_layout *lay = qr_typeset(doc, &po, err);
+    qr_buf_release(&dd);
+    return lay;
+}
+
+static int S_write_pdf(const qr_doc *doc, const options *opt, time_t date, const char *path,
+                       qr_error *err)
+{
+    qr_layout *lay = S_typeset(doc, opt, err);
+    if (!lay)
+        return -1;
+    qr_buf out = QR_BUF_INIT;
+    int rc = qr_pdf_write(lay, doc, date, &out, err);
+    if (rc == 0)
+        rc = qr_write_file_atomic(path, out.ptr, out.len, err);
+    if (rc == 0 && opt->stats) {
+        qr_buf s = QR_BUF_INIT;
+        qr_layout_stats_print(lay, &s);
+        fprintf(stdout, "%s:\n%s", path, s.ptr);
+        qr_buf_release(&s);
+    }
+    qr_buf_release(&out);
+    qr_layout_free(lay);
+    return rc;
+}
+
+static int S_cmd(int cmd, int argc, char **argv, const options *opt)
 {
     qr_error err;
     qr_error_clear(&err);
@@ -431,7 +517,24 @@ static int S_cmd(int dump, int argc, char **argv, const options *opt)
     doc = S_read_book(&in, &newest, &err);
     if (!doc)
         goto fail;
-    if (dump) {
+    if (cmd == CMD_TRACE) {
+        qr_layout *lay = S_typeset(doc, opt, &err);
+        if (!lay)
+            goto fail;
+        qr_buf d = QR_BUF_INIT;
+        qr_trace_write(lay, &d);
+        if (opt->stats)
+            qr_layout_stats_print(lay, &d);
+        qr_layout_free(lay);
+        fwrite(d.ptr, 1, d.len, stdout);
+        qr_buf_release(&d);
+        if (fflush(stdout) != 0) {
+            qr_error_sys(&err, QR_EX_IOERR, errno, NULL, "cannot write the trace");
+            goto fail;
+        }
+        goto done;
+    }
+    if (cmd == CMD_DUMP) {
         qr_buf d = QR_BUF_INIT;
         qr_doc_dump(doc, &d);
         fwrite(d.ptr, 1, d.len, stdout);
@@ -464,6 +567,19 @@ static int S_cmd(int dump, int argc, char **argv, const options *opt)
         else
             qr_note("wrote %s", path.ptr);
     }
+    if (opt->formats & FORMAT_PDF) {
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/", out_dir.ptr);
+        S_slug(doc, &in, &path);
+        qr_buf_adds(&path, ".pdf");
+        qr_note("writing %s", path.ptr);
+        if (S_write_pdf(doc, opt, modified, path.ptr, &err) < 0)
+            goto fail;
+        if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
+            fprintf(stderr, "quire: wrote %s\n", path.ptr);
+        else
+            qr_note("wrote %s", path.ptr);
+    }
 done:
     qr_doc_free(doc);
     S_inputs_free(&in);
@@ -488,9 +604,17 @@ int main(int argc, char **argv)
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"trim", required_argument, NULL, OPT_TRIM},
+        {"margins", required_argument, NULL, OPT_MARGINS},
+        {"font", required_argument, NULL, OPT_FONT},
+        {"font-size", required_argument, NULL, OPT_FONT_SIZE},
+        {"leading", required_argument, NULL, OPT_LEADING},
+        {"recto-chapters", no_argument, NULL, OPT_RECTO},
         {NULL, 0, NULL, 0},
     };
-    options opt = {.out_dir = NULL, .formats = FORMAT_EPUB, .progress = 0};
+    options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
+    qr_print_options_default(&opt.print);
     int level = QR_LOG_NORMAL;
 
     S_install_signals();
@@ -510,9 +634,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[optind];
     int dump;
     if (strcmp(cmd, "build") == 0)
-        dump = 0;
+        dump = CMD_BUILD;
     else if (strcmp(cmd, "dump") == 0)
-        dump = 1;
+        dump = CMD_DUMP;
+    else if (strcmp(cmd, "trace") == 0)
+        dump = CMD_TRACE;
     else {
         fprintf(stderr, "quire: error: unknown command '%s' (try 'quire --help')\n", cmd);
         return QR_EX_USAGE;
@@ -527,6 +653,32 @@ int main(int argc, char **argv)
             if (S_parse_formats(optarg, &opt.formats) < 0)
                 return QR_EX_USAGE;
             break;
+        case OPT_STATS: opt.stats = 1; break;
+        case OPT_TRIM:
+            if (qr_print_set_trim(&opt.print, optarg) < 0) {
+                fprintf(stderr, "quire: error: unknown trim size '%s' (a5, a4, letter, "
+                                "5.5x8.5in, 6x9in, or WxH with a unit)\n", optarg);
+                return QR_EX_USAGE;
+            }
+            break;
+        case OPT_MARGINS:
+            if (S_parse_margins(optarg, &opt.print) < 0) {
+                fprintf(stderr, "quire: error: --margins takes four lengths, inner,outer,top,"
+                                "bottom (e.g. 20mm,16mm,18mm,22mm), not '%s'\n", optarg);
+                return QR_EX_USAGE;
+            }
+            break;
+        case OPT_FONT: opt.print.font_family = optarg; break;
+        case OPT_FONT_SIZE:
+        case OPT_LEADING:
+            if (S_parse_points(optarg, c == OPT_FONT_SIZE ? &opt.print.font_size
+                                                          : &opt.print.leading) < 0) {
+                fprintf(stderr, "quire: error: %s takes a size from 4 to 72 pt, not '%s'\n",
+                        c == OPT_FONT_SIZE ? "--font-size" : "--leading", optarg);
+                return QR_EX_USAGE;
+            }
+            break;
+        case OPT_RECTO: opt.print.recto_chapters = 1; break;
         case 'q': level = QR_LOG_QUIET; break;
         case 'v': level = QR_LOG_VERBOSE; break;
         case 'h': S_usage(stdout); return QR_EX_OK;
@@ -534,11 +686,7 @@ int main(int argc, char **argv)
         default: S_usage(stderr); return QR_EX_USAGE;
         }
     }
-    if (opt.formats & FORMAT_PDF) {
-        fprintf(stderr, "quire: error: the PDF edition is not part of this version yet; "
-                        "use --format epub\n");
-        return QR_EX_USAGE;
-    }
+    opt.print.breaking.emergency_stretch = 1.5 * opt.print.font_size;
     qr_log_set_level(level);
     opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO);
     return S_cmd(dump, argc - optind, argv + optind, &opt);

@@ -69,8 +69,10 @@ static const struct {
 } suites[] = {
     {"base", suite_base},
     {"text", suite_text},
+    {"linebreak", suite_linebreak},
     {"epub", suite_epub},
     {"e2e", suite_e2e},
+    {"pdf", suite_pdf},
 };
 
 int main(int argc, char **argv)

@@ -77,12 +77,13 @@ int qt_same_file(const char *a, const char *b);
 int qt_epubcheck(const char *path);
 
 /*
- * Golden files: for each tests/golden/NAME.txt, make() turns its bytes into
- * text that must equal tests/golden/NAME<ext> (make returns 0, or -1 after
- * failing the case). With QUIRE_UPDATE_GOLDEN=1 the files are rewritten
- * instead: read the diff before committing it. Returns the number compared.
+ * Golden files: for each DIR/NAME.txt, make() turns its bytes into text
+ * that must equal DIR/NAME<ext> (make returns 0, or -1 after failing the
+ * case). With QUIRE_UPDATE_GOLDEN=1 the files are rewritten instead: read
+ * the diff before committing it. Returns the number compared.
  */
-int qt_golden(const char *ext, int (*make)(const char *name, const qr_buf *in, qr_buf *got));
+int qt_golden(const char *dir, const char *ext,
+              int (*make)(const char *name, const qr_buf *in, qr_buf *got));
 
 /* Reading EPUBs back (epubread.c). -------------------------------------- */
 
@@ -108,5 +109,7 @@ void suite_base(void);
 void suite_text(void);
 void suite_epub(void);
 void suite_e2e(void);
+void suite_pdf(void);
+void suite_linebreak(void);
 
 #endif

@@ -155,11 +155,12 @@ int qt_epubcheck(const char *path)
     return ok ? 0 : -1;
 }
 
-int qt_golden(const char *ext, int (*make)(const char *name, const qr_buf *in, qr_buf *got))
+int qt_golden(const char *dir, const char *ext,
+              int (*make)(const char *name, const qr_buf *in, qr_buf *got))
 {
-    DIR *d = opendir("tests/golden");
+    DIR *d = opendir(dir);
     if (!d) {
-        qt_fail(__FILE__, __LINE__, "tests/golden: cannot open (run from the repository root)");
+        qt_fail(__FILE__, __LINE__, "%s: cannot open (run from the repository root)", dir);
         return 0;
     }
     const char *update = getenv("QUIRE_UPDATE_GOLDEN");
@@ -170,7 +171,7 @@ int qt_golden(const char *ext, int (*make)(const char *name, const qr_buf *in, q
         if (len < 5 || strcmp(e->d_name + len - 4, ".txt") != 0)
             continue;
         qr_buf path = QR_BUF_INIT, in = QR_BUF_INIT, want = QR_BUF_INIT, got = QR_BUF_INIT;
-        qr_buf_addf(&path, "tests/golden/%s", e->d_name);
+        qr_buf_addf(&path, "%s/%s", dir, e->d_name);
         if (qt_read(path.ptr, &in) != 0)
             qt_fail(__FILE__, __LINE__, "cannot read %s", path.ptr);
         else if (make(e->d_name, &in, &got) == 0) {

@@ -755,7 +755,7 @@ static void test_golden_xhtml(void)
 {
     if (S_load(&golden_res) < 0)
         return;
-    CHECK(qt_golden(".xhtml", S_make_xhtml) >= 5);
+    CHECK(qt_golden("tests/golden", ".xhtml", S_make_xhtml) >= 5);
     S_unload(&golden_res);
 }
 

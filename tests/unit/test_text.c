@@ -166,7 +166,7 @@ static int S_make_dump(const char *name, const qr_buf *in, qr_buf *got)
 
 static void test_golden(void)
 {
-    CHECK(qt_golden(".dump", S_make_dump) >= 5);
+    CHECK(qt_golden("tests/golden", ".dump", S_make_dump) >= 5);
 }
 
 void suite_text(void)

@@ -1,0 +1,171 @@
+/* pdf.c: the PDF edition through cairo's PDF surface. Text is drawn as
+ * Pango glyph items, never with cairo's toy text API: each run carries its
+ * text and clusters, so copying from the PDF gives the words back,
+ * ligatures included. */
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdf.h"
+
+#ifndef QUIRE_VERSION
+#define QUIRE_VERSION "0.0.0"
+#endif
+
+static cairo_status_t S_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    qr_buf_add(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws glyphs [g0, g1) of a shape at the current point, with their text. */
+static void S_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap)
+{
+    const qr_shape *s = r->shape;
+    int n = r->g1 - r->g0;
+    if (n <= 0 || (size_t)n > cap)
+        return;
+    PangoGlyphString gs = *s->glyphs;
+    gs.glyphs = s->glyphs->glyphs + r->g0;
+    gs.num_glyphs = n;
+    for (int i = 0; i < n; i++)
+        clusters[i] = s->glyphs->log_clusters[r->g0 + i] - r->b0;
+    gs.log_clusters = clusters;
+    PangoItem item;
+    memset(&item, 0, sizeof item);
+    item.offset = 0;
+    item.length = r->b1 - r->b0;
+    item.num_chars = (int)g_utf8_strlen(s->text + r->b0, item.length);
+    item.analysis.font = s->font;
+    PangoGlyphItem gi = {&item, &gs, 0, 0, 0};
+    cairo_move_to(cr, r->x, r->y);
+    pango_cairo_show_glyph_item(cr, s->text + r->b0, &gi);
+}
+
+/* "2021-01-02T03:04:05Z" */
+static void S_iso_date(time_t t, char *out, size_t size)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out,
+                 qr_error *err)
+{
+    cairo_surface_t *surface =
+        cairo_pdf_surface_create_for_stream(S_write, out, lay->page_w, lay->page_h);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0, "cairo cannot make a PDF: %s",
+                            cairo_status_to_string(cairo_surface_status(surface)));
+    }
+    cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
+    const qr_meta *m = qr_doc_meta_const(doc);
+    char when[32];
+    S_iso_date(date, when, sizeof when);
+    if (m->title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, m->title);
+    if (m->n_creators > 0) {
+        qr_buf authors = QR_BUF_INIT;
+        for (int i = 0; i < m->n_creators; i++) {
+            if (m->creators[i].role && strcmp(m->creators[i].role, "aut") != 0)
+                continue;
+            if (authors.len)
+                qr_buf_adds(&authors, ", ");
+            qr_buf_adds(&authors, m->creators[i].name);
+        }
+        if (authors.len)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, authors.ptr);
+        qr_buf_release(&authors);
+    }
+    if (m->description)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, m->description);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "quire " QUIRE_VERSION);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, when);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, when);
+
+    cairo_t *cr = cairo_create(surface);
+    cairo_tag_begin(cr, "Document", NULL);
+    size_t cap = 4096;
+    int *clusters = xmalloc(cap * sizeof *clusters);
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const qr_page *p = &lay->pages[pi];
+        char dest[64];
+        snprintf(dest, sizeof dest, "name='page%zu'", pi + 1);
+        cairo_tag_begin(cr, CAIRO_TAG_DEST, dest);
+        cairo_tag_end(cr, CAIRO_TAG_DEST);
+        for (size_t k = 0; k < p->n_runs; k++) {
+            const qr_run *r = &p->runs[k];
+            if ((size_t)(r->g1 - r->g0) > cap) {
+                cap = (size_t)(r->g1 - r->g0);
+                clusters = xrealloc(clusters, cap * sizeof *clusters);
+            }
+            if (r->link_page > 0) {
+                /* Named destinations: cairo 1.16 writes a broken cross-reference
+                 * for "page=N" links to pages not yet drawn. */
+                char attrs[96];
+                snprintf(attrs, sizeof attrs, "dest='page%d'", r->link_page);
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+                S_show_run(cr, r, clusters, cap);
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            } else {
+                S_show_run(cr, r, clusters, cap);
+            }
+        }
+        cairo_show_page(cr);
+    }
+    free(clusters);
+    cairo_tag_end(cr, "Document");
+
+    /* The outline: parts, chapters and sections nested by level. */
+    int parents[8] = {CAIRO_PDF_OUTLINE_ROOT};
+    for (size_t i = 0; i < lay->n_outline; i++) {
+        const qr_outline_item *o = &lay->outline[i];
+        int level = o->level < 1 ? 1 : o->level > 7 ? 7 : o->level;
+        int parent = parents[level - 1];
+        for (int l = level - 1; l > 0 && !parent; l--)
+            parent = parents[l - 1];
+        char attrs[96];
+        snprintf(attrs, sizeof attrs, "page=%d pos=[0 %.2f]", o->page + 1, o->y > 0 ? o->y : 0);
+        int id = cairo_pdf_surface_add_outline(surface, parent, o->title, attrs, 0);
+        parents[level] = id;
+        for (int l = level + 1; l < 8; l++)
+            parents[l] = 0;
+    }
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    cairo_status_t st = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (st != CAIRO_STATUS_SUCCESS)
+        return qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0, "cairo failed writing the PDF: %s",
+                            cairo_status_to_string(st));
+    return 0;
+}
+
+void qr_trace_write(const qr_layout *lay, qr_buf *out)
+{
+    qr_buf_addf(out, "layout %.2f x %.2f pt, %zu pages\n", lay->page_w, lay->page_h,
+                lay->n_pages);
+    for (size_t i = 0; i < lay->n_outline; i++)
+        qr_buf_addf(out, "outline %d page %d y %.2f \"%s\"\n", lay->outline[i].level,
+                    lay->outline[i].page + 1, lay->outline[i].y, lay->outline[i].title);
+    for (size_t pi = 0; pi < lay->n_pages; pi++) {
+        const qr_page *p = &lay->pages[pi];
+        qr_buf_addf(out, "page %zu folio \"%s\"\n", pi + 1, p->folio);
+        for (size_t k = 0; k < p->n_runs; k++) {
+            const qr_run *r = &p->runs[k];
+            PangoFontDescription *d = pango_font_describe(r->shape->font);
+            char *fd = pango_font_description_to_string(d);
+            qr_buf_addf(out, "  %7.2f %7.2f %s \"%.*s\"%s", r->x, r->y, fd, r->b1 - r->b0,
+                        r->shape->text + r->b0, r->artifact ? " artifact" : "");
+            if (r->link_page)
+                qr_buf_addf(out, " link %d", r->link_page);
+            qr_buf_addc(out, '\n');
+            g_free(fd);
+            pango_font_description_free(d);
+        }
+    }
+}

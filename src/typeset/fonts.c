@@ -1,0 +1,334 @@
+/* fonts.c: fonts through fontconfig and Pango, a cache of shaped words,
+ * and hyphenation with libhyphen. */
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-font.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fonts.h"
+
+typedef struct entry {
+    const qr_shape *shape; /* NULL: empty slot */
+    uint64_t hash;
+} entry;
+
+struct qr_fonts {
+    qr_arena *arena;
+    FcConfig *config;
+    PangoFontMap *map;
+    PangoContext *ctx;
+    PangoFontDescription *descs[3][8]; /* face x cached sizes */
+    double desc_sizes[3][8];
+    const char *family;
+    PangoLanguage *lang;
+    /* the shape cache: open addressing, power-of-two size */
+    entry *slots;
+    size_t n_slots, n_used;
+    PangoGlyphString **owned; /* glyph strings to free */
+    size_t n_owned, cap_owned;
+    HyphenDict *hyph;
+    /* characters warned about */
+    uint32_t warned[64];
+    int n_warned;
+};
+
+static uint64_t S_hash(const void *font, const char *s, int len)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(uintptr_t)font;
+    for (int i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* The hyphenation patterns for a language: Debian's hyphen-* packages. */
+static HyphenDict *S_load_hyphen(const char *lang)
+{
+    static const struct {
+        const char *lang, *file;
+    } dicts[] = {
+        {"en", "hyph_en_US.dic"}, {"en-US", "hyph_en_US.dic"}, {"en-GB", "hyph_en_GB.dic"},
+        {"de", "hyph_de_DE.dic"}, {"fr", "hyph_fr.dic"},       {"es", "hyph_es.dic"},
+        {"it", "hyph_it_IT.dic"}, {"nl", "hyph_nl_NL.dic"},    {"pt", "hyph_pt_PT.dic"},
+        {"ru", "hyph_ru_RU.dic"}, {"pl", "hyph_pl_PL.dic"},    {"sv", "hyph_sv.dic"},
+    };
+    for (size_t i = 0; i < QR_ARRAY_LEN(dicts); i++) {
+        size_t n = strlen(dicts[i].lang);
+        if (strncmp(lang, dicts[i].lang, n) != 0 || (lang[n] && lang[n] != '-'))
+            continue;
+        char path[256];
+        snprintf(path, sizeof path, "/usr/share/hyphen/%s", dicts[i].file);
+        if (access(path, R_OK) == 0)
+            return hnj_hyphen_load(path);
+    }
+    return NULL;
+}
+
+qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *err)
+{
+    qr_fonts *f = xcalloc(1, sizeof *f);
+    f->arena = qr_arena_new();
+    f->family = qr_arena_strdup(f->arena, opt->font_family);
+    f->lang = pango_language_from_string(lang ? lang : "en");
+    f->config = FcInitLoadConfigAndFonts();
+    if (opt->fonts_dir && !FcConfigAppFontAddDir(f->config, (const FcChar8 *)opt->fonts_dir)) {
+        qr_error_set(err, QR_EX_NOINPUT, opt->fonts_dir, 0, 0, "cannot add this font folder");
+        goto fail;
+    }
+    f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), f->config);
+    f->ctx = pango_font_map_create_context(f->map);
+    pango_cairo_context_set_resolution(f->ctx, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(f->ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(f->ctx, FALSE);
+    pango_context_set_language(f->ctx, f->lang);
+
+    /* Is the family there? fontconfig always answers with something; the
+     * font it gives must carry the family asked for among its names. */
+    PangoFontDescription *d = qr_fonts_desc(f, QR_FACE_REGULAR, opt->font_size);
+    PangoFont *font = pango_font_map_load_font(f->map, f->ctx, d);
+    FcPattern *pat = font && PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font))
+                                                    : NULL;
+    int ok = 0;
+    FcChar8 *fam = NULL, *first = NULL;
+    for (int i = 0; pat && FcPatternGetString(pat, FC_FAMILY, i, &fam) == FcResultMatch; i++) {
+        if (i == 0)
+            first = fam;
+        if (strcasecmp((const char *)fam, opt->font_family) == 0)
+            ok = 1;
+    }
+    if (!ok)
+        qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0,
+                     "font '%s' not found (fontconfig offers '%s' instead)", opt->font_family,
+                     first ? (const char *)first : "nothing");
+    if (font)
+        g_object_unref(font);
+    if (!ok)
+        goto fail;
+    f->n_slots = 1 << 14;
+    f->slots = xcalloc(f->n_slots, sizeof(entry));
+    f->hyph = S_load_hyphen(lang ? lang : "en");
+    return f;
+fail:
+    qr_fonts_free(f);
+    return NULL;
+}
+
+void qr_fonts_free(qr_fonts *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n_owned; i++)
+        pango_glyph_string_free(f->owned[i]);
+    free(f->owned);
+    for (size_t i = 0; i < f->n_slots; i++)
+        if (f->slots[i].shape)
+            g_object_unref(f->slots[i].shape->font);
+    free(f->slots);
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 8; j++)
+            if (f->descs[i][j])
+                pango_font_description_free(f->descs[i][j]);
+    if (f->hyph)
+        hnj_hyphen_free(f->hyph);
+    if (f->ctx)
+        g_object_unref(f->ctx);
+    if (f->map)
+        g_object_unref(f->map);
+    if (f->config)
+        FcConfigDestroy(f->config);
+    qr_arena_free(f->arena);
+    free(f);
+}
+
+PangoContext *qr_fonts_context(qr_fonts *f)
+{
+    return f->ctx;
+}
+
+PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size)
+{
+    int j = 0;
+    for (; j < 8 && f->descs[face][j]; j++)
+        if (f->desc_sizes[face][j] == size)
+            return f->descs[face][j];
+    if (j == 8)
+        j = 7; /* recycle the last slot */
+    else
+        f->desc_sizes[face][j] = size;
+    if (f->descs[face][j])
+        pango_font_description_free(f->descs[face][j]);
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, f->family);
+    pango_font_description_set_size(d, (int)(size * PANGO_SCALE + 0.5));
+    pango_font_description_set_style(d, face == QR_FACE_ITALIC ? PANGO_STYLE_ITALIC
+                                                               : PANGO_STYLE_NORMAL);
+    pango_font_description_set_weight(d, face == QR_FACE_BOLD ? PANGO_WEIGHT_BOLD
+                                                              : PANGO_WEIGHT_NORMAL);
+    f->descs[face][j] = d;
+    f->desc_sizes[face][j] = size;
+    return d;
+}
+
+static void S_warn_missing(qr_fonts *f, const char *text, int len, const PangoGlyphString *g)
+{
+    for (int i = 0; i < g->num_glyphs; i++) {
+        if (!(g->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+            continue;
+        int b = g->log_clusters[i];
+        uint32_t cp;
+        qr_utf8_decode(text + b, (size_t)(len - b), &cp);
+        if (cp == 0 || cp == '\n' || cp == 0x2028 || cp == 0xAD)
+            continue;
+        int seen = 0;
+        for (int k = 0; k < f->n_warned && !seen; k++)
+            seen = f->warned[k] == cp;
+        if (seen)
+            continue;
+        if (f->n_warned < (int)QR_ARRAY_LEN(f->warned))
+            f->warned[f->n_warned++] = cp;
+        qr_warn(NULL, 0, 0, "no font has the character U+%04X '%.*s': it prints as a box",
+                (unsigned)cp, qr_utf8_decode(text + b, (size_t)(len - b), &cp), text + b);
+    }
+}
+
+static void S_grow(qr_fonts *f)
+{
+    size_t old_n = f->n_slots;
+    entry *old = f->slots;
+    f->n_slots *= 2;
+    f->slots = xcalloc(f->n_slots, sizeof(entry));
+    for (size_t i = 0; i < old_n; i++) {
+        if (!old[i].shape)
+            continue;
+        size_t k = old[i].hash & (f->n_slots - 1);
+        while (f->slots[k].shape)
+            k = (k + 1) & (f->n_slots - 1);
+        f->slots[k] = old[i];
+    }
+    free(old);
+}
+
+const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const char *text,
+                               int len)
+{
+    uint64_t h = S_hash(analysis->font, text, len);
+    size_t k = h & (f->n_slots - 1);
+    for (; f->slots[k].shape; k = (k + 1) & (f->n_slots - 1)) {
+        const qr_shape *s = f->slots[k].shape;
+        if (f->slots[k].hash == h && s->font == analysis->font && s->len == len &&
+            memcmp(s->text, text, (size_t)len) == 0)
+            return s;
+    }
+    qr_shape *s = qr_arena_alloc(f->arena, sizeof *s);
+    s->font = g_object_ref(analysis->font);
+    s->text = qr_arena_strndup(f->arena, text, (size_t)len);
+    s->len = len;
+    s->glyphs = pango_glyph_string_new();
+    pango_shape_with_flags(s->text, len, s->text, len, analysis, s->glyphs, PANGO_SHAPE_NONE);
+    s->width = (double)pango_glyph_string_get_width(s->glyphs) / PANGO_SCALE;
+    S_warn_missing(f, s->text, len, s->glyphs);
+    if (f->n_owned == f->cap_owned) {
+        f->cap_owned = f->cap_owned ? f->cap_owned * 2 : 1024;
+        f->owned = xrealloc(f->owned, f->cap_owned * sizeof *f->owned);
+    }
+    f->owned[f->n_owned++] = s->glyphs;
+    f->slots[k].shape = s;
+    f->slots[k].hash = h;
+    if (++f->n_used * 2 > f->n_slots)
+        S_grow(f);
+    return s;
+}
+
+int qr_fonts_shape_string(qr_fonts *f, const char *text, int face, double size,
+                          const qr_shape **shapes, int max)
+{
+    int len = (int)strlen(text);
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_font_desc_new(qr_fonts_desc(f, face, size)));
+    GList *items = pango_itemize(f->ctx, text, 0, len, attrs, NULL);
+    int n = 0;
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *it = l->data;
+        if (n < max)
+            shapes[n++] = qr_fonts_shape(f, &it->analysis, text + it->offset, it->length);
+        pango_item_free(it);
+    }
+    g_list_free(items);
+    pango_attr_list_unref(attrs);
+    return n;
+}
+
+int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int left, int right)
+{
+    memset(points, 0, (size_t)len);
+    if (!f->hyph || len < 4 || len > 200)
+        return 0;
+    /* libhyphen wants the word in lower case */
+    char low[256];
+    for (int i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)word[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    char hyphens[256 + 5];
+    char **rep = NULL;
+    int *pos = NULL, *cut = NULL;
+    int n = 0;
+    if (hnj_hyphen_hyphenate3(f->hyph, low, len, hyphens, NULL, &rep, &pos, &cut, left, right,
+                              left, right) == 0) {
+        /* non-standard hyphenation (rep) changes letters: not used */
+        for (int i = 0; i < len - 1; i++) {
+            if ((hyphens[i] & 1) && !(rep && rep[i])) {
+                points[i] = 1;
+                n++;
+            }
+        }
+    }
+    if (rep) {
+        for (int i = 0; i < len; i++)
+            free(rep[i]);
+        free(rep);
+    }
+    free(pos);
+    free(cut);
+    return n;
+}
+
+int qr_fonts_has_char(qr_fonts *f, uint32_t cp)
+{
+    PangoFont *font = pango_font_map_load_font(f->map, f->ctx, qr_fonts_desc(f, QR_FACE_REGULAR, 10));
+    int has = font && pango_font_has_char(font, cp);
+    if (font)
+        g_object_unref(font);
+    return has;
+}
+
+double qr_shape_width(const qr_shape *s, int g0, int g1)
+{
+    int w = 0;
+    for (int i = g0; i < g1; i++)
+        w += s->glyphs->glyphs[i].geometry.width;
+    return (double)w / PANGO_SCALE;
+}
+
+int qr_shape_glyph_at(const qr_shape *s, int b)
+{
+    const PangoGlyphString *g = s->glyphs;
+    for (int i = 0; i < g->num_glyphs; i++) {
+        if (g->log_clusters[i] == b)
+            return i;
+        if (g->log_clusters[i] > b)
+            return -1;
+    }
+    return b == s->len ? g->num_glyphs : -1;
+}

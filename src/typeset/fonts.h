@@ -1,0 +1,64 @@
+/*
+ * fonts.h: fonts, shaping and hyphenation for the typesetter (internal).
+ *
+ * One qr_fonts per book: a fontconfig configuration with the project's
+ * fonts/ folder added, a Pango context at 72 dpi with hinting off (so
+ * widths are the fonts' own, in points), a cache of shaped words, and the
+ * hyphenation patterns of the book's language.
+ */
+#ifndef QR_FONTS_H
+#define QR_FONTS_H
+
+#include <hyphen.h>
+#include <pango/pango.h>
+
+#include "typeset.h"
+
+typedef enum { QR_FACE_REGULAR = 0, QR_FACE_ITALIC = 1, QR_FACE_BOLD = 2 } qr_face;
+
+typedef struct qr_fonts qr_fonts;
+
+/* Owned: free with qr_fonts_free. NULL with err when the font is unknown. */
+qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *err);
+void qr_fonts_free(qr_fonts *f);
+PangoContext *qr_fonts_context(qr_fonts *f);
+
+/* Borrowed: a font description for a face at a size (points). */
+PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size);
+
+/*
+ * Borrowed (cached for the life of f): `text` shaped with the analysis of
+ * the item it belongs to (font, script, language, direction). Characters
+ * that no font has get a warning, once each.
+ */
+const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const char *text,
+                               int len);
+
+/*
+ * Borrowed: `text` itemized and shaped as one run of the given face and
+ * size, for running heads, folios, headings of one font. Fallback fonts
+ * may be used for characters the face lacks: *n_shapes gets how many
+ * consecutive shapes make up the text (at most max).
+ */
+int qr_fonts_shape_string(qr_fonts *f, const char *text, int face, double size,
+                          const qr_shape **shapes, int max);
+
+/*
+ * Hyphenation points of a word (UTF-8, as written): sets points[i] = 1 when
+ * a hyphen may follow byte i. Returns the number of points (0 when the
+ * language has no patterns). The word's first `left` and last `right`
+ * characters are never split off.
+ */
+int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int left,
+                       int right);
+
+/* Whether the book's own regular face has the character (no fallback). */
+int qr_fonts_has_char(qr_fonts *f, uint32_t cp);
+
+/* Width in points of glyphs [g0, g1) of a shape. */
+double qr_shape_width(const qr_shape *s, int g0, int g1);
+/* The glyph index at which byte offset b starts a cluster, or -1 when b
+ * falls inside a cluster (a ligature). */
+int qr_shape_glyph_at(const qr_shape *s, int b);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * typeset.h: the print edition's typesetter. Walks the document model and
+ * lays it out in pages: paragraphs are itemized, shaped and hyphenated
+ * through Pango, HarfBuzz and libhyphen (para.c), broken into lines by
+ * Knuth and Plass's total-fit algorithm (linebreak.c), and stacked into
+ * pages on a baseline grid by the page builder (pages.c). Outputters
+ * (src/pdf/) draw the result: cairo's PDF surface, or a text trace.
+ */
+#ifndef QR_TYPESET_H
+#define QR_TYPESET_H
+
+#include <pango/pango.h>
+
+#include "../doc/doc.h"
+#include "linebreak.h"
+
+#define QR_MM (72.0 / 25.4)
+#define QR_IN 72.0
+
+typedef struct qr_print_options {
+    double page_w, page_h;           /* points */
+    double inner, outer, top, bottom; /* margins, points */
+    const char *font_family;         /* e.g. "EB Garamond" */
+    double font_size;                /* points */
+    double leading;                  /* baseline to baseline, points */
+    int recto_chapters;              /* chapters open on a right-hand page */
+    const char *fonts_dir;           /* folder added to fontconfig, or NULL */
+    qr_break_params breaking;        /* line-breaking parameters */
+    int hyphen_left, hyphen_right;   /* shortest fragments (characters) */
+} qr_print_options;
+
+/* A5, 20/16/18/22 mm margins, EB Garamond 11 on 14, TeX's defaults. */
+void qr_print_options_default(qr_print_options *o);
+/* Sets the page size from a name: a5, a4, letter, 5.5x8.5in, 6x9in, or
+ * WxH with a unit (mm, cm, in, pt). Returns 0, or -1 if not understood. */
+int qr_print_set_trim(qr_print_options *o, const char *name);
+/* Parses a length such as "20mm", "0.75in", "11pt" into points; -1 if bad. */
+double qr_print_parse_length(const char *s);
+
+/* Shaped text: glyphs of one font for one string (cached, shared). */
+typedef struct qr_shape {
+    PangoFont *font;
+    char *text;
+    int len;
+    PangoGlyphString *glyphs;
+    double width; /* points */
+} qr_shape;
+
+/* A glyph run placed on a page: glyphs [g0, g1) of a shape, the text
+ * bytes [b0, b1) they show. Coordinates in points from the page's top
+ * left corner, y at the baseline. */
+typedef struct qr_run {
+    double x, y;
+    const qr_shape *shape;
+    int g0, g1;
+    int b0, b1;
+    unsigned artifact : 1; /* running head or folio: not part of the text */
+    unsigned body : 1;     /* a line of body text (for statistics and tests) */
+    int link_page;         /* > 0: links to that page (1-based index) */
+    double link_y;
+} qr_run;
+
+typedef struct qr_page {
+    qr_run *runs;
+    size_t n_runs, cap;
+    char folio[32]; /* as printed ("vii", "12"), or "" when none is printed */
+    int number;     /* the page's folio as a number, 0 in the front matter */
+} qr_page;
+
+typedef struct qr_outline_item {
+    const char *title; /* arena */
+    int level;         /* 1, 2, 3 */
+    int page;          /* 0-based page index */
+    double y;
+} qr_outline_item;
+
+typedef struct qr_layout_stats {
+    size_t lines;        /* justified lines of body text (last lines excluded) */
+    size_t last_lines;
+    size_t ratio_over_half, ratio_over_one;
+    double ratio_max;
+    double ratio_sum_abs;
+    size_t hyphenated;
+    size_t hyphen_run_max;
+    size_t overfull;
+    double overflow_max;
+    size_t widows, orphans;
+    size_t short_pages;  /* pages ended early to avoid a widow or orphan */
+    size_t pages;
+    size_t rebroken;     /* paragraphs re-broken with looseness +-1 */
+} qr_layout_stats;
+
+typedef struct qr_layout {
+    qr_arena *arena;
+    qr_page *pages;
+    size_t n_pages, cap_pages;
+    qr_outline_item *outline;
+    size_t n_outline, cap_outline;
+    double page_w, page_h;
+    qr_layout_stats stats;
+    struct qr_fonts *fonts; /* owns the shapes the runs point to */
+} qr_layout;
+
+/* Owned: the laid-out book (free with qr_layout_free), or NULL with err. */
+qr_layout *qr_typeset(const qr_doc *doc, const qr_print_options *opt, qr_error *err);
+void qr_layout_free(qr_layout *lay);
+
+/* Appends the layout statistics (`quire build --stats`) as text. */
+void qr_layout_stats_print(const qr_layout *lay, qr_buf *out);
+
+#endif
