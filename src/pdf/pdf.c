@@ -44,6 +44,127 @@ static void S_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap)
     pango_cairo_show_glyph_item(cr, s->text + r->b0, &gi);
 }
 
+/*
+ * A line's runs of one font, drawn by one cairo_show_text_glyphs: glyphs
+ * at their own positions, the words' text with a space between them, and
+ * clusters tying the two (so text extraction and copying give the words
+ * back, ligatures included). One call a line, not a word: cairo's PDF
+ * surface tracks every drawing operation in a region, which grows costly.
+ */
+typedef struct batch {
+    cairo_glyph_t *glyphs;
+    size_t n_glyphs, cap_glyphs;
+    cairo_text_cluster_t *clusters;
+    size_t n_clusters, cap_clusters;
+    qr_buf text;
+} batch;
+
+static void S_batch_glyph(batch *bt, unsigned long index, double x, double y)
+{
+    if (bt->n_glyphs == bt->cap_glyphs) {
+        bt->cap_glyphs = bt->cap_glyphs ? bt->cap_glyphs * 2 : 256;
+        bt->glyphs = xrealloc(bt->glyphs, bt->cap_glyphs * sizeof *bt->glyphs);
+    }
+    bt->glyphs[bt->n_glyphs].index = index;
+    bt->glyphs[bt->n_glyphs].x = x;
+    bt->glyphs[bt->n_glyphs].y = y;
+    bt->n_glyphs++;
+}
+
+static void S_batch_cluster(batch *bt, int bytes, int glyphs)
+{
+    if (bt->n_clusters == bt->cap_clusters) {
+        bt->cap_clusters = bt->cap_clusters ? bt->cap_clusters * 2 : 256;
+        bt->clusters = xrealloc(bt->clusters, bt->cap_clusters * sizeof *bt->clusters);
+    }
+    bt->clusters[bt->n_clusters].num_bytes = bytes;
+    bt->clusters[bt->n_clusters].num_glyphs = glyphs;
+    bt->n_clusters++;
+}
+
+/* Adds one left-to-right run: its glyphs from x, its text and clusters. */
+static void S_batch_run(batch *bt, const qr_run *r)
+{
+    const qr_shape *s = r->shape;
+    const PangoGlyphInfo *gi = s->glyphs->glyphs;
+    const int *lc = s->glyphs->log_clusters;
+    double x = r->x;
+    qr_buf_add(&bt->text, s->text + r->b0, (size_t)(r->b1 - r->b0));
+    for (int g = r->g0; g < r->g1;) {
+        /* a cluster: the glyphs that share a text position */
+        int end = g + 1;
+        while (end < r->g1 && lc[end] == lc[g])
+            end++;
+        int next_byte = end < r->g1 ? lc[end] : r->b1;
+        int drawn = 0;
+        for (int k = g; k < end; k++) {
+            PangoGlyph glyph = gi[k].glyph;
+            double gx = x + (double)gi[k].geometry.x_offset / PANGO_SCALE;
+            double gy = r->y + (double)gi[k].geometry.y_offset / PANGO_SCALE;
+            if (glyph != PANGO_GLYPH_EMPTY) {
+                /* a character no font has: the font's .notdef box */
+                S_batch_glyph(bt, glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : glyph, gx, gy);
+                drawn++;
+            }
+            x += (double)gi[k].geometry.width / PANGO_SCALE;
+        }
+        S_batch_cluster(bt, next_byte - lc[g], drawn);
+        g = end;
+    }
+}
+
+static void S_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
+{
+    if (bt->n_glyphs > 0 || bt->text.len > 0) {
+        cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs,
+                               (int)bt->n_glyphs, bt->clusters, (int)bt->n_clusters, 0);
+    }
+    bt->n_glyphs = 0;
+    bt->n_clusters = 0;
+    qr_buf_reset(&bt->text);
+}
+
+/* Draws the runs of a page, a line and a font at a time. */
+static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters, size_t *cap)
+{
+    size_t i = 0;
+    while (i < p->n_runs) {
+        const qr_run *r = &p->runs[i];
+        if (r->shape->rtl || r->link_page > 0) {
+            if ((size_t)(r->g1 - r->g0) > *cap) {
+                *cap = (size_t)(r->g1 - r->g0);
+                *clusters = xrealloc(*clusters, *cap * sizeof **clusters);
+            }
+            if (r->link_page > 0) {
+                /* Named destinations: cairo 1.16 writes a broken
+                 * cross-reference for "page=N" links to pages not yet drawn. */
+                char attrs[96];
+                snprintf(attrs, sizeof attrs, "dest='page%d'", r->link_page);
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+                S_show_run(cr, r, *clusters, *cap);
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            } else {
+                S_show_run(cr, r, *clusters, *cap);
+            }
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < p->n_runs && p->runs[j].shape->font == r->shape->font &&
+               p->runs[j].y == r->y && !p->runs[j].shape->rtl && p->runs[j].link_page == 0) {
+            if (j > i) {
+                qr_buf_addc(&bt->text, ' ');
+                S_batch_cluster(bt, 1, 0);
+            }
+            S_batch_run(bt, &p->runs[j]);
+            j++;
+        }
+        S_batch_flush(cr, bt, r->shape->font);
+        i = j;
+    }
+}
+
 /* "2021-01-02T03:04:05Z" */
 static void S_iso_date(time_t t, char *out, size_t size)
 {
@@ -91,33 +212,21 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
     cairo_tag_begin(cr, "Document", NULL);
     size_t cap = 4096;
     int *clusters = xmalloc(cap * sizeof *clusters);
+    batch bt;
+    memset(&bt, 0, sizeof bt);
+    qr_buf_init(&bt.text);
     for (size_t pi = 0; pi < lay->n_pages; pi++) {
-        const qr_page *p = &lay->pages[pi];
         char dest[64];
         snprintf(dest, sizeof dest, "name='page%zu'", pi + 1);
         cairo_tag_begin(cr, CAIRO_TAG_DEST, dest);
         cairo_tag_end(cr, CAIRO_TAG_DEST);
-        for (size_t k = 0; k < p->n_runs; k++) {
-            const qr_run *r = &p->runs[k];
-            if ((size_t)(r->g1 - r->g0) > cap) {
-                cap = (size_t)(r->g1 - r->g0);
-                clusters = xrealloc(clusters, cap * sizeof *clusters);
-            }
-            if (r->link_page > 0) {
-                /* Named destinations: cairo 1.16 writes a broken cross-reference
-                 * for "page=N" links to pages not yet drawn. */
-                char attrs[96];
-                snprintf(attrs, sizeof attrs, "dest='page%d'", r->link_page);
-                cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
-                S_show_run(cr, r, clusters, cap);
-                cairo_tag_end(cr, CAIRO_TAG_LINK);
-            } else {
-                S_show_run(cr, r, clusters, cap);
-            }
-        }
+        S_draw_page(cr, &lay->pages[pi], &bt, &clusters, &cap);
         cairo_show_page(cr);
     }
     free(clusters);
+    free(bt.glyphs);
+    free(bt.clusters);
+    qr_buf_release(&bt.text);
     cairo_tag_end(cr, "Document");
 
     /* The outline: parts, chapters and sections nested by level. */

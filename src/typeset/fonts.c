@@ -237,6 +237,7 @@ const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const
     s->glyphs = pango_glyph_string_new();
     pango_shape_with_flags(s->text, len, s->text, len, analysis, s->glyphs, PANGO_SHAPE_NONE);
     s->width = (double)pango_glyph_string_get_width(s->glyphs) / PANGO_SCALE;
+    s->rtl = analysis->level & 1;
     S_warn_missing(f, s->text, len, s->glyphs);
     if (f->n_owned == f->cap_owned) {
         f->cap_owned = f->cap_owned ? f->cap_owned * 2 : 1024;

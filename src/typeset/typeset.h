@@ -44,6 +44,7 @@ typedef struct qr_shape {
     int len;
     PangoGlyphString *glyphs;
     double width; /* points */
+    int rtl;      /* shaped right to left (Hebrew, Arabic) */
 } qr_shape;
 
 /* A glyph run placed on a page: glyphs [g0, g1) of a shape, the text
