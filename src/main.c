@@ -3,6 +3,7 @@
  * write each requested format into the output folder.
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -28,7 +29,70 @@
 #endif
 
 enum { FORMAT_EPUB = 1 << 0, FORMAT_PDF = 1 << 1 };
-enum { OPT_STATS = 256, OPT_TRIM, OPT_MARGINS, OPT_FONT, OPT_FONT_SIZE, OPT_LEADING, OPT_RECTO };
+enum {
+    OPT_STATS = 256,
+    OPT_TRIM,
+    OPT_MARGINS,
+    OPT_FONT,
+    OPT_FONT_SIZE,
+    OPT_LEADING,
+    OPT_RECTO,
+    OPT_BREAK,
+};
+
+/*
+ * --break NAME=VALUE,...: TeX's line-breaking parameters, by TeX's names
+ * (tolerance=200,pretolerance=100,linepenalty=10,hyphenpenalty=50, ...).
+ */
+static int S_parse_break(const char *arg, qr_print_options *p)
+{
+    static const struct {
+        const char *name;
+        int is_int;
+        size_t offset;
+    } keys[] = {
+        {"tolerance", 0, offsetof(qr_break_params, tolerance)},
+        {"pretolerance", 0, offsetof(qr_break_params, pretolerance)},
+        {"linepenalty", 1, offsetof(qr_break_params, line_penalty)},
+        {"hyphenpenalty", 1, offsetof(qr_break_params, hyphen_penalty)},
+        {"exhyphenpenalty", 1, offsetof(qr_break_params, ex_hyphen_penalty)},
+        {"doublehyphendemerits", 1, offsetof(qr_break_params, double_hyphen_demerits)},
+        {"finalhyphendemerits", 1, offsetof(qr_break_params, final_hyphen_demerits)},
+        {"adjdemerits", 1, offsetof(qr_break_params, adj_demerits)},
+        {"looseness", 1, offsetof(qr_break_params, looseness)},
+        {"emergencystretch", 0, offsetof(qr_break_params, emergency_stretch)},
+    };
+    char *copy = xstrdup(arg), *save = NULL;
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        rc = -1;
+        if (!eq)
+            break;
+        *eq = '\0';
+        for (size_t i = 0; i < QR_ARRAY_LEN(keys); i++) {
+            if (strcmp(tok, keys[i].name) != 0)
+                continue;
+            char *end;
+            double v = strcmp(tok, "emergencystretch") == 0 ? qr_print_parse_length(eq + 1)
+                                                            : strtod(eq + 1, &end);
+            if (strcmp(tok, "emergencystretch") != 0 && (*end || end == eq + 1))
+                break;
+            if (v < -10000 || v > 100000 || (strcmp(tok, "emergencystretch") == 0 && v < 0))
+                break;
+            char *field = (char *)&p->breaking + keys[i].offset;
+            if (keys[i].is_int)
+                *(int *)field = (int)v;
+            else
+                *(double *)field = v;
+            rc = 0;
+            break;
+        }
+    }
+    free(copy);
+    return rc;
+}
 
 /* --margins inner,outer,top,bottom (each a length: 20mm, 0.75in, 54pt). */
 static int S_parse_margins(const char *arg, qr_print_options *p)
@@ -106,6 +170,11 @@ static void S_usage(FILE *f)
           "      --font FAMILY body font (default EB Garamond 12)\n"
           "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
           "      --recto-chapters   open chapters on a right-hand page\n"
+          "      --break NAME=VALUE,...  line breaking, with TeX's parameters: tolerance (200),\n"
+          "                    pretolerance (100), linepenalty (10), hyphenpenalty (50),\n"
+          "                    exhyphenpenalty (50), doublehyphendemerits (10000),\n"
+          "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
+          "                    looseness (0), emergencystretch (1.5em)\n"
           "\n"
           "Other options:\n"
           "  -q, --quiet       print errors only\n"
@@ -611,11 +680,13 @@ int main(int argc, char **argv)
         {"font-size", required_argument, NULL, OPT_FONT_SIZE},
         {"leading", required_argument, NULL, OPT_LEADING},
         {"recto-chapters", no_argument, NULL, OPT_RECTO},
+        {"break", required_argument, NULL, OPT_BREAK},
         {NULL, 0, NULL, 0},
     };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
     qr_print_options_default(&opt.print);
     int level = QR_LOG_NORMAL;
+    int emergency_set = 0;
 
     S_install_signals();
     int c;
@@ -679,6 +750,17 @@ int main(int argc, char **argv)
             }
             break;
         case OPT_RECTO: opt.print.recto_chapters = 1; break;
+        case OPT_BREAK:
+            if (S_parse_break(optarg, &opt.print) < 0) {
+                fprintf(stderr, "quire: error: --break takes NAME=VALUE pairs, comma-separated, "
+                                "with TeX's names (tolerance, pretolerance, linepenalty, "
+                                "hyphenpenalty, exhyphenpenalty, doublehyphendemerits, "
+                                "finalhyphendemerits, adjdemerits, looseness, "
+                                "emergencystretch), not '%s'\n", optarg);
+                return QR_EX_USAGE;
+            }
+            emergency_set |= strstr(optarg, "emergencystretch") != NULL;
+            break;
         case 'q': level = QR_LOG_QUIET; break;
         case 'v': level = QR_LOG_VERBOSE; break;
         case 'h': S_usage(stdout); return QR_EX_OK;
@@ -686,7 +768,8 @@ int main(int argc, char **argv)
         default: S_usage(stderr); return QR_EX_USAGE;
         }
     }
-    opt.print.breaking.emergency_stretch = 1.5 * opt.print.font_size;
+    if (!emergency_set)
+        opt.print.breaking.emergency_stretch = 1.5 * opt.print.font_size;
     qr_log_set_level(level);
     opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO);
     return S_cmd(dump, argc - optind, argv + optind, &opt);

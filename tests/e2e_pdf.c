@@ -400,6 +400,41 @@ static void test_print_options(void)
     qr_buf_release(&info);
 }
 
+/* A word longer than the measure is cut, with no ink past the margin, and
+ * the line-breaking parameters are the user's to set. */
+static void test_long_word(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
+    qr_buf pdf = QR_BUF_INIT, text = QR_BUF_INIT;
+    qt_scratch("pdf-long-word", &dir);
+    qr_buf_adds(&src, "Longword\n\nA short start, then ");
+    for (int i = 0; i < 100; i++)
+        qr_buf_adds(&src, "abcd");
+    qr_buf_adds(&src, " and the words after it, to the end of the paragraph.\n");
+    qr_buf_addf(&path, "%s/long.txt", dir.ptr);
+    qt_write(path.ptr, src.ptr, src.len);
+    const char *argv[] = {S_quire(), "build", "--stats", "--break",
+                          "tolerance=300,hyphenpenalty=100,emergencystretch=20pt", "-f", "pdf",
+                          "-o", dir.ptr, path.ptr, NULL};
+    CHECK_INT_EQ(qt_run(argv, NULL, &out, NULL), 0);
+    CHECK_CONTAINS(out.ptr, "overfull lines: 0 ");
+    qr_buf_addf(&pdf, "%s/longword.pdf", dir.ptr);
+    S_no_ink_past_edge(pdf.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4);
+    const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
+    CHECK_INT_EQ(qt_run(pt, NULL, &text, NULL), 0);
+    char missing[512];
+    if (S_words_in_pdf_text(src.ptr, src.len, text.ptr, text.len, missing, sizeof missing) < 0)
+        qt_fail(__FILE__, __LINE__, "long word: %s", missing);
+    const char *bad[] = {S_quire(), "build", "--break", "tolerance=lots", ".", NULL};
+    CHECK_INT_EQ(qt_run(bad, NULL, NULL, NULL), 64);
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&path);
+    qr_buf_release(&out);
+    qr_buf_release(&pdf);
+    qr_buf_release(&text);
+}
+
 /* Golden traces: tests/golden/typeset/NAME.txt laid out gives NAME.trace. */
 static int S_make_trace(const char *name, const qr_buf *in, qr_buf *got)
 {
@@ -438,6 +473,7 @@ void suite_pdf(void)
     qt_case("pdf/golden-traces", test_golden_traces);
     qt_case("pdf/stats", test_stats);
     qt_case("pdf/print-options", test_print_options);
+    qt_case("pdf/long-word", test_long_word);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {
         char name[64];
         snprintf(name, sizeof name, "pdf/%s", books[i].name);

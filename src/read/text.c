@@ -1031,10 +1031,33 @@ static void S_join_line(const reader *r, int i, qr_buf *buf)
     qr_buf_add(buf, t, l);
 }
 
-/* Emits text with _emphasis_ and '\n' as line breaks. */
-static void S_emit_inlines(reader *r, const char *s, size_t len)
+/* Emphasis nests at most this deep: a run of underscores could nest it
+ * without end ("_a _a _a b___"), and the recursion with it. */
+#define S_EMPH_DEPTH 8
+
+/* The first closing underscore in s[from..len): after a non-space, before a
+ * non-word; len if there is none. Whether a '_' closes does not depend on
+ * where the emphasis opened. */
+static size_t S_find_closer(const char *s, size_t len, size_t from)
 {
-    size_t run = 0; /* start of pending plain text */
+    for (size_t j = from; j < len; j++) {
+        if (s[j] != '_' || j == 0)
+            continue;
+        int n;
+        uint32_t after = j + 1 < len ? S_cp_at(s, len, j + 1, &n) : 0;
+        if (s[j - 1] != ' ' && s[j - 1] != '\n' && !S_is_word_cp(after) && after != '_')
+            return j;
+    }
+    return len;
+}
+
+/* Emits text with _emphasis_ and '\n' as line breaks; depth counts the
+ * emphases s is inside. */
+static void S_emit_inlines(reader *r, const char *s, size_t len, int depth)
+{
+    size_t run = 0;    /* start of pending plain text */
+    size_t closer = 0; /* the first closer after an earlier opener, or len */
+    int scanned = 0;   /* whether `closer` was looked for */
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n') {
             qr_builder_text(&r->b, s + run, i - run);
@@ -1042,27 +1065,26 @@ static void S_emit_inlines(reader *r, const char *s, size_t len)
             run = i + 1;
             continue;
         }
-        if (s[i] != '_' || r->verbatim)
+        if (s[i] != '_' || r->verbatim || depth >= S_EMPH_DEPTH)
             continue;
         /* an opening underscore: not inside a word, before a non-space */
         uint32_t before = i > 0 ? S_last_cp(s, i) : 0;
         if (S_is_word_cp(before) || before == '_' || i + 1 >= len || s[i + 1] == ' ' ||
             s[i + 1] == '_' || s[i + 1] == '\n')
             continue;
-        size_t j = i + 1;
-        for (; j < len; j++) {
-            if (s[j] != '_')
-                continue;
-            int n;
-            uint32_t after = j + 1 < len ? S_cp_at(s, len, j + 1, &n) : 0;
-            if (s[j - 1] != ' ' && s[j - 1] != '\n' && !S_is_word_cp(after) && after != '_')
-                break;
+        /* A closer found for an earlier opener, if still ahead, is this
+         * one's too: there was none between. Each byte is scanned once, not
+         * once per opener (a paragraph of "_a _a _a ..." took quadratic time). */
+        if (!scanned || closer <= i) {
+            closer = S_find_closer(s, len, i + 1);
+            scanned = 1;
         }
+        size_t j = closer;
         if (j >= len)
             continue;
         qr_builder_text(&r->b, s + run, i - run);
         qr_builder_enter(&r->b, QR_NODE_EMPH);
-        S_emit_inlines(r, s + i + 1, j - i - 1);
+        S_emit_inlines(r, s + i + 1, j - i - 1, depth + 1);
         qr_builder_leave(&r->b);
         i = j;
         run = j + 1;
@@ -1074,12 +1096,12 @@ static void S_emit_inlines(reader *r, const char *s, size_t len)
 static void S_emit_text(reader *r, const char *s, size_t len)
 {
     if (r->verbatim) {
-        S_emit_inlines(r, s, len);
+        S_emit_inlines(r, s, len, 0);
         return;
     }
     qr_buf smart = QR_BUF_INIT;
     qr_text_smarten(s, len, 0, &smart);
-    S_emit_inlines(r, smart.ptr, smart.len);
+    S_emit_inlines(r, smart.ptr, smart.len, 0);
     qr_buf_release(&smart);
 }
 
@@ -1401,6 +1423,11 @@ static void S_build_licence(reader *r)
     r->verbatim = 0;
 }
 
+/* The largest manuscript file read: its line and column numbers stay well
+ * within an int, and the memory a book takes (up to ten times its text)
+ * within reach. War and Peace is 3.3 MB. */
+#define S_MAX_BYTES ((size_t)256 << 20)
+
 int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
                  qr_error *err)
 {
@@ -1413,6 +1440,12 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     block_kind *kinds = NULL;
     int rc = -1;
 
+    if (len > S_MAX_BYTES) {
+        qr_error_set(err, QR_EX_DATAERR, file, 0, 0,
+                     "manuscript too large: %zu bytes (a file may have up to %zu MB)", len,
+                     S_MAX_BYTES >> 20);
+        goto done;
+    }
     if (S_check(&r, data, len, err) < 0)
         goto done;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -1438,6 +1471,16 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     kinds = xcalloc((size_t)r.n_blocks + 1, sizeof(block_kind));
     S_find_contents(&r, kinds);
     S_classify(&r, kinds);
+    if (r.n_entries > 0 && r.next_entry == 0) {
+        /* No entry of the "contents" stands again as a heading: it was no
+         * contents list (it may have run to the end of the book), and its
+         * lines are text, never dropped. */
+        for (int i = 0; i < r.n_entries; i++)
+            free(r.entries[i]);
+        r.n_entries = 0;
+        memset(kinds, 0, ((size_t)r.n_blocks + 1) * sizeof(block_kind));
+        S_classify(&r, kinds);
+    }
     S_title_block(&r, kinds);
 
     qr_builder_init(&r.b, doc);

@@ -73,7 +73,14 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
 {
     qr_fonts *f = xcalloc(1, sizeof *f);
     f->arena = qr_arena_new();
-    f->family = qr_arena_strdup(f->arena, opt->font_family);
+    /* CJK text falls back on a serif (Mincho, Song) face of the book's
+     * language, rather than on whatever fontconfig ranks first */
+    const char *cjk = "JP";
+    if (lang && (strncmp(lang, "zh", 2) == 0))
+        cjk = strstr(lang, "TW") || strstr(lang, "Hant") ? "TC" : "SC";
+    else if (lang && strncmp(lang, "ko", 2) == 0)
+        cjk = "KR";
+    f->family = qr_arena_printf(f->arena, "%s,Noto Serif CJK %s", opt->font_family, cjk);
     f->lang = pango_language_from_string(lang ? lang : "en");
     f->config = FcInitLoadConfigAndFonts();
     if (opt->fonts_dir && !FcConfigAppFontAddDir(f->config, (const FcChar8 *)opt->fonts_dir)) {

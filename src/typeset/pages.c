@@ -214,6 +214,28 @@ static int S_break(pb *b, pblock *bl, int looseness)
             free(sloppy);
         }
     }
+    if (n > 0 && S_lines_overfull(lines, n) && bl->node && bl->para.style.break_long == 0) {
+        /* still too wide: a word longer than the measure. Rebuild the
+         * paragraph with breaks inside long words and try once more. */
+        qr_para_style st = bl->para.style;
+        st.break_long = bl->width / 2;
+        qr_para para;
+        qr_para_build(b->fonts, bl->node, &st, b->opt, qr_node_effective_lang(b->doc, bl->node),
+                      &para);
+        qr_line *cut = NULL;
+        size_t m = qr_break_lines(para.items, para.n, bl->width, NULL, NULL, &p, &cut, NULL,
+                                  b->err);
+        if (m > 0 && !S_lines_overfull(cut, m)) {
+            qr_para_free(&bl->para);
+            bl->para = para;
+            free(lines);
+            lines = cut;
+            n = m;
+        } else {
+            qr_para_free(&para);
+            free(cut);
+        }
+    }
     if (n == 0 && bl->para.n > 0) {
         free(lines);
         return -1;
@@ -272,8 +294,7 @@ static void S_collect_blocks(pb *b, const qr_node *parent, double left, double w
             pblock *bl = S_block(b, PB_PARA, n);
             bl->left = left;
             bl->width = width;
-            qr_para_style st = {QR_FACE_REGULAR, o->font_size, *indent_next ? o->font_size : 0,
-                                QR_ALIGN_JUSTIFY, 1};
+            qr_para_style st = {.face = QR_FACE_REGULAR, .size = o->font_size, .indent = *indent_next ? o->font_size : 0, .align = QR_ALIGN_JUSTIFY, .hyphenate = 1};
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
             if (bl->para.n == 0 || S_break(b, bl, 0) < 0) {
                 qr_para_free(&bl->para);
@@ -291,7 +312,7 @@ static void S_collect_blocks(pb *b, const qr_node *parent, double left, double w
             pblock *bl = S_block(b, PB_SUBHEAD, n);
             bl->left = left;
             bl->width = width;
-            qr_para_style st = {QR_FACE_ITALIC, o->font_size, 0, QR_ALIGN_CENTER, 0};
+            qr_para_style st = {.face = QR_FACE_ITALIC, .size = o->font_size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
             if (bl->para.n == 0 || S_break(b, bl, 0) < 0) {
                 qr_para_free(&bl->para);
@@ -458,6 +479,7 @@ static void S_stats_line(pb *b, const pblock *bl, size_t i, size_t *hyphen_run)
     }
     if (last) {
         s->last_lines++;
+        *hyphen_run = 0;
         return;
     }
     s->lines++;
@@ -516,7 +538,7 @@ static double S_place_string(pb *b, qr_page *page, const char *text, int face, d
 static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_node *h,
                               int face, double size, double y)
 {
-    qr_para_style st = {face, size, 0, QR_ALIGN_CENTER, 0};
+    qr_para_style st = {.face = face, .size = size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
     pblock bl;
     memset(&bl, 0, sizeof bl);
     bl.width = b->measure * 0.85;
@@ -541,7 +563,7 @@ static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_
 static double S_place_block(pb *b, qr_page *page, const char *text, int face, double size,
                             double y)
 {
-    qr_para_style st = {face, size, 0, QR_ALIGN_CENTER, 0};
+    qr_para_style st = {.face = face, .size = size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
     pblock bl;
     memset(&bl, 0, sizeof bl);
     bl.width = b->measure;
@@ -672,10 +694,19 @@ static void S_chapter(pb *b, const qr_node *ch)
          * first words */
         qr_buf w = QR_BUF_INIT;
         qr_node_plain_text(ch, &w);
-        size_t cut = w.len < 48 ? w.len : 48;
-        while (cut > 0 && cut < w.len && ((unsigned char)w.ptr[cut] & 0xC0) == 0x80)
-            cut--;
-        qr_buf_truncate(&w, cut);
+        if (w.len > 48) {
+            /* its first words, cut at a space, with an ellipsis */
+            size_t cut = 48;
+            while (cut > 0 && w.ptr[cut] != ' ')
+                cut--;
+            if (cut == 0) {
+                cut = 48;
+                while (cut > 0 && ((unsigned char)w.ptr[cut] & 0xC0) == 0x80)
+                    cut--;
+            }
+            qr_buf_truncate(&w, cut);
+            qr_buf_adds(&w, "\xE2\x80\xA6");
+        }
         if (w.len)
             S_outline(b, w.ptr, qr_node_level(ch), b->y0 - o->font_size);
         qr_buf_release(&w);
@@ -816,7 +847,7 @@ static size_t S_front_matter(pb *b, size_t body_pages)
             snprintf(num, sizeof num, "%d", it->page + 1);
             /* the title broken to the measure less room for the number,
              * ragged; the number flush right on its last line */
-            qr_para_style st = {QR_FACE_REGULAR, o->font_size, 0, QR_ALIGN_LEFT, 1};
+            qr_para_style st = {.face = QR_FACE_REGULAR, .size = o->font_size, .indent = 0, .align = QR_ALIGN_LEFT, .hyphenate = 1};
             pblock bl;
             memset(&bl, 0, sizeof bl);
             bl.width = b->measure - indent - o->font_size * 3;

@@ -119,6 +119,26 @@ static void S_word(builder *b, const PangoAnalysis *an, int start, int end)
         }
         i += n;
     }
+    if (b->p->style.break_long > 0 && s->width > b->p->style.break_long) {
+        /* every cluster boundary is a break: TeX would leave an overfull
+         * line; the word is cut, with a hyphen after a letter */
+        const qr_shape *hy = qr_fonts_shape(b->f, an, "-", 1);
+        const int *lc = s->glyphs->log_clusters;
+        int g_prev = 0, b_prev = 0;
+        for (int g = 1; g < s->glyphs->num_glyphs; g++) {
+            if (lc[g] == lc[g - 1])
+                continue;
+            S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, lc[g]));
+            uint32_t before;
+            qr_utf8_decode(w + lc[g - 1], (size_t)(len - lc[g - 1]), &before);
+            int hf = S_is_letter(before) ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1) : -1;
+            S_penalty(b->p, 5000, QR_FLAG_EXPLICIT, hf >= 0 ? b->p->frags[hf].width : 0, hf);
+            g_prev = g;
+            b_prev = lc[g];
+        }
+        S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len));
+        return;
+    }
     char points[256];
     int n_points = 0;
     if (b->hyphenate && letters && c1 - c0 >= 5 && c1 - c0 < 200)
@@ -242,8 +262,9 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                     word = -1;
                     if (S_is_cjk(prev) || S_is_cjk(c))
                         /* between CJK characters: a little stretch for
-                         * justification, no shrink */
-                        S_glue(p, 0, st->size * 0.1, 0);
+                         * justification (JIS X 4051 spaces out characters
+                         * evenly), no shrink */
+                        S_glue(p, 0, st->size * 0.25, 0);
                     else
                         /* after an explicit hyphen or a dash */
                         S_penalty(p, opt->breaking.ex_hyphen_penalty, QR_FLAG_EXPLICIT, 0, -1);

@@ -29,6 +29,9 @@ typedef struct qr_para_style {
     double indent;   /* first-line indent, points */
     qr_align align;
     int hyphenate;
+    /* > 0: words wider than this may break between any two characters (an
+     * emergency for words longer than the measure) */
+    double break_long;
 } qr_para_style;
 
 typedef struct qr_para {
