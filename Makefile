@@ -18,7 +18,7 @@ TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) src/main.d
 
-.PHONY: all deps book check clean format lint
+.PHONY: all deps book check bench clean format lint
 .DEFAULT_GOAL := all
 
 all: deps
@@ -43,6 +43,10 @@ tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 
 check: quire tests/runner
 	tests/runner
+
+# Speed and memory, with peers side by side where installed (CORPUS=DIR, RUNS=N).
+bench: quire
+	tests/bench/bench.sh
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
