@@ -366,6 +366,8 @@ static void test_stats(void)
     CHECK_CONTAINS(out.ptr, "hyphenated lines: ");
     CHECK_CONTAINS(out.ptr, "overfull lines: 0 ");
     CHECK_CONTAINS(out.ptr, "widows: 0, orphans: 0");
+    /* the facing pages of every full spread end on the same line */
+    CHECK_CONTAINS(out.ptr, "uneven spreads: 0");
     qr_buf_release(&dir);
     qr_buf_release(&out);
     qr_buf_release(&err);

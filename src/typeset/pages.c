@@ -431,7 +431,6 @@ static pos S_page_cut(pb *b, pos start, int cap)
     }
     /* End the page early: move the orphan, the line before a widow, or the
      * heading to the next page. */
-    b->lay->stats.short_pages++;
     if (bad == 1) {
         cut.line = 0;
     } else if (bad == 2) {
@@ -586,74 +585,156 @@ static double S_place_block(pb *b, qr_page *page, const char *text, int face, do
 
 /* Lays out the blocks collected for a chapter from grid line `first` of
  * the current page. */
+/* Grid lines between two positions. */
+static int S_lines_between(const pb *b, pos from, pos to)
+{
+    int n = 0;
+    while (from.block < to.block || (from.block == to.block && from.line < to.line)) {
+        size_t h = S_height(&b->blocks[from.block]);
+        size_t end = from.block < to.block ? h : to.line;
+        n += (int)(end - from.line);
+        from.block++;
+        from.line = 0;
+        if (from.block > to.block)
+            break;
+    }
+    return n;
+}
+
+/* Blank lines do not begin a page. */
+static pos S_skip_blanks(const pb *b, pos at)
+{
+    while (at.block < b->n_blocks && at.line == 0 && b->blocks[at.block].kind == PB_BLANK)
+        at.block++;
+    return at;
+}
+
+typedef struct plan {
+    pos start, cut;
+    int cap;   /* grid lines available */
+    int first; /* grid row of the first line (a chapter opening starts lower) */
+} plan;
+
+/* Places the lines [start, cut) of a chapter on a page from grid row `row`. */
+static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, int row,
+                         size_t *hyphen_run)
+{
+    pos at = start;
+    while (at.block < cut.block || (at.block == cut.block && at.line < cut.line)) {
+        pblock *bl = &b->blocks[at.block];
+        size_t end = at.block < cut.block ? S_height(bl) : cut.line;
+        double x = S_left(b, pi) + bl->left;
+        for (size_t i = at.line; i < end; i++, row++) {
+            double y = b->y0 + row * b->opt->leading;
+            if (bl->kind == PB_PARA || bl->kind == PB_SUBHEAD) {
+                size_t before = page->n_runs;
+                qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y,
+                                   bl->width, page);
+                if (bl->kind == PB_PARA) {
+                    S_stats_line(b, bl, i, hyphen_run);
+                } else {
+                    for (size_t k = before; k < page->n_runs; k++)
+                        page->runs[k].body = 0;
+                    if (i == 0) {
+                        qr_buf t = QR_BUF_INIT;
+                        qr_node_plain_text(bl->node, &t);
+                        S_outline(b, t.ptr, qr_node_level(bl->node) + 1, y - b->opt->font_size);
+                        qr_buf_release(&t);
+                    }
+                }
+            } else if (bl->kind == PB_BREAK) {
+                S_place_string(b, page, S_ornament(b), QR_FACE_REGULAR, b->opt->font_size,
+                               S_left(b, pi), b->measure, y, 1, 0);
+            }
+        }
+        at.line = end;
+        if (at.line >= S_height(bl)) {
+            at.block++;
+            at.line = 0;
+        }
+    }
+    /* widows and orphans that could not be avoided */
+    if (cut.block < b->n_blocks) {
+        const pblock *bl = &b->blocks[cut.block];
+        if (bl->kind == PB_PARA && bl->n_lines >= 2) {
+            if (cut.line == 1)
+                b->lay->stats.orphans++;
+            else if (cut.line + 1 == bl->n_lines)
+                b->lay->stats.widows++;
+        }
+    }
+}
+
+/*
+ * Lays out the blocks collected for a chapter from grid row `first` of the
+ * current page. First the pages are planned (where each ends), then placed.
+ * A spread ends level: when a page must end early, its facing page ends on
+ * the same line (a verso's recto is planned shorter; a recto's verso is
+ * planned again).
+ */
 static void S_flow(pb *b, const char *chapter_title, int first)
 {
-    pos start = {0, 0};
-    int cap = b->lines_per_page - first;
-    size_t hyphen_run = 0;
     qr_layout *lay = b->lay;
+    const int full = b->lines_per_page;
+    size_t n = 0, cap_plans = 16;
+    plan *pl = xmalloc(cap_plans * sizeof *pl);
+    size_t first_index = lay->n_pages - 1; /* the page the chapter starts on */
+    pos start = {0, 0};
+    int cap = full - first, row0 = first, carry = 0;
     while (start.block < b->n_blocks) {
         if (cap <= 0) {
-            S_new_page(b, chapter_title, 0);
-            cap = b->lines_per_page;
-            first = 0;
+            cap = full - carry;
+            row0 = 0;
+            carry = 0;
         }
-        pos cut = S_page_cut(b, start, cap);
-        qr_page *page = &lay->pages[lay->n_pages - 1];
-        size_t pi = lay->n_pages - 1;
-        int row = first;
-        pos at = start;
-        /* the lines of this page, block by block */
-        while (at.block < cut.block || (at.block == cut.block && at.line < cut.line)) {
-            pblock *bl = &b->blocks[at.block];
-            size_t end = at.block < cut.block ? S_height(bl) : cut.line;
-            double x = S_left(b, pi) + bl->left;
-            for (size_t i = at.line; i < end; i++, row++) {
-                double y = b->y0 + row * b->opt->leading;
-                if (bl->kind == PB_PARA || bl->kind == PB_SUBHEAD) {
-                    size_t before = page->n_runs;
-                    qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y,
-                                       bl->width, page);
-                    if (bl->kind == PB_PARA) {
-                        S_stats_line(b, bl, i, &hyphen_run);
-                    } else {
-                        for (size_t k = before; k < page->n_runs; k++)
-                            page->runs[k].body = 0;
-                        if (i == 0) {
-                            qr_buf t = QR_BUF_INIT;
-                            qr_node_plain_text(bl->node, &t);
-                            S_outline(b, t.ptr, qr_node_level(bl->node) + 1, y - b->opt->font_size);
-                            qr_buf_release(&t);
-                        }
-                    }
-                } else if (bl->kind == PB_BREAK) {
-                    S_place_string(b, page, S_ornament(b), QR_FACE_REGULAR, b->opt->font_size,
-                                   S_left(b, pi), b->measure, y, 1, 0);
-                }
-            }
-            at.line = end;
-            if (at.line >= S_height(bl)) {
-                at.block++;
-                at.line = 0;
+        if (n == cap_plans)
+            pl = xrealloc(pl, (cap_plans *= 2) * sizeof *pl);
+        plan *p = &pl[n];
+        p->start = start;
+        p->cap = cap;
+        p->first = row0;
+        p->cut = S_page_cut(b, start, cap);
+        int used = S_lines_between(b, start, p->cut);
+        int shortfall = cap - used;
+        int more = S_skip_blanks(b, p->cut).block < b->n_blocks;
+        if (shortfall > 0 && more && row0 == 0) {
+            size_t index = first_index + n;
+            if ((index - b->parity_base) % 2 == 1) {
+                /* a verso ended early: its recto ends on the same line */
+                carry = shortfall;
+            } else if (n > 0 && pl[n - 1].first == 0 && pl[n - 1].cap == full) {
+                /* a recto ended early: plan its verso as short, then it again */
+                plan *v = &pl[n - 1];
+                v->cap = full - shortfall;
+                v->cut = S_page_cut(b, v->start, v->cap);
+                p->start = S_skip_blanks(b, v->cut);
+                p->cap = full - shortfall;
+                p->cut = S_page_cut(b, p->start, p->cap);
             }
         }
-        /* widows and orphans that could not be avoided */
-        if (cut.block < b->n_blocks) {
-            const pblock *bl = &b->blocks[cut.block];
-            if (bl->kind == PB_PARA && bl->n_lines >= 2) {
-                if (cut.line == 1)
-                    lay->stats.orphans++;
-                else if (cut.line + 1 == bl->n_lines)
-                    lay->stats.widows++;
-            }
-        }
-        start = cut;
+        start = S_skip_blanks(b, p->cut);
         cap = 0;
-        /* skip blank lines at the top of the next page */
-        while (start.block < b->n_blocks && start.line == 0 &&
-               (b->blocks[start.block].kind == PB_BLANK))
-            start.block++;
+        n++;
     }
+    /* place them */
+    size_t hyphen_run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            S_new_page(b, chapter_title, 0);
+        S_place_page(b, &lay->pages[lay->n_pages - 1], lay->n_pages - 1, pl[i].start, pl[i].cut,
+                     pl[i].first, &hyphen_run);
+        int more = S_skip_blanks(b, pl[i].cut).block < b->n_blocks;
+        if (pl[i].first == 0 && more && S_lines_between(b, pl[i].start, pl[i].cut) < full)
+            lay->stats.short_pages++;
+        /* a full spread whose pages end on different lines */
+        size_t index = lay->n_pages - 1;
+        if (i > 0 && (index - b->parity_base) % 2 == 0 && pl[i - 1].first == 0 &&
+            S_skip_blanks(b, pl[i].cut).block < b->n_blocks &&
+            S_lines_between(b, pl[i - 1].start, pl[i - 1].cut) !=
+                S_lines_between(b, pl[i].start, pl[i].cut))
+            lay->stats.uneven_spreads++;
+    }
+    free(pl);
 }
 
 /* Chapters ------------------------------------------------------------------ */
@@ -1000,6 +1081,6 @@ void qr_layout_stats_print(const qr_layout *lay, qr_buf *out)
                 100.0 * (double)s->hyphenated / n, s->hyphen_run_max);
     qr_buf_addf(out, "overfull lines: %zu (max %.2f pt)\n", s->overfull, s->overflow_max);
     qr_buf_addf(out, "widows: %zu, orphans: %zu\n", s->widows, s->orphans);
-    qr_buf_addf(out, "paragraphs re-broken: %zu, pages ended early: %zu\n", s->rebroken,
-                s->short_pages);
+    qr_buf_addf(out, "paragraphs re-broken: %zu, pages ended early: %zu, uneven spreads: %zu\n",
+                s->rebroken, s->short_pages, s->uneven_spreads);
 }

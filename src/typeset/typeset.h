@@ -87,6 +87,7 @@ typedef struct qr_layout_stats {
     double overflow_max;
     size_t widows, orphans;
     size_t short_pages;  /* pages ended early to avoid a widow or orphan */
+    size_t uneven_spreads; /* facing full pages that end on different lines */
     size_t pages;
     size_t rebroken;     /* paragraphs re-broken with looseness +-1 */
 } qr_layout_stats;
