@@ -545,6 +545,10 @@ static qr_layout *S_typeset(const qr_doc *doc, const options *opt, qr_error *err
     qr_buf_adds(&dd, "/fonts");
     qr_print_options po = opt->print;
     po.fonts_dir = dd.ptr;
+    if (opt->progress) {
+        po.progress = S_progress;
+        po.progress_ctx = (void *)"typesetting";
+    }
     qr_note("typesetting");
     qr_layout *lay = qr_typeset(doc, &po, err);
     qr_buf_release(&dd);

@@ -1034,9 +1034,14 @@ qr_layout *qr_typeset(const qr_doc *doc, const qr_print_options *opt, qr_error *
     b.lines_per_page = (int)floor((b.text_h - opt->font_size) / opt->leading) + 1;
     b.book_title = m->title ? m->title : "Untitled";
 
-    for (const qr_node *c = qr_node_first_child(qr_doc_root(doc)); c; c = qr_node_next(c))
-        if (qr_node_get_type(c) == QR_NODE_CHAPTER)
-            S_chapter(&b, c);
+    int total = S_count_contents(doc), done = 0;
+    for (const qr_node *c = qr_node_first_child(qr_doc_root(doc)); c; c = qr_node_next(c)) {
+        if (qr_node_get_type(c) != QR_NODE_CHAPTER)
+            continue;
+        S_chapter(&b, c);
+        if (opt->progress)
+            opt->progress(opt->progress_ctx, ++done, total);
+    }
     size_t body = lay->n_pages;
     S_front_matter(&b, body);
     b.parity_base = 0;

@@ -27,6 +27,9 @@ typedef struct qr_print_options {
     const char *fonts_dir;           /* folder added to fontconfig, or NULL */
     qr_break_params breaking;        /* line-breaking parameters */
     int hyphen_left, hyphen_right;   /* shortest fragments (characters) */
+    /* Called after each chapter is laid out (a progress line); may be NULL. */
+    void (*progress)(void *ctx, int done, int total);
+    void *progress_ctx;
 } qr_print_options;
 
 /* A5, 20/16/18/22 mm margins, EB Garamond 11 on 14, TeX's defaults. */
