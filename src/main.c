@@ -64,8 +64,7 @@ static int S_parse_break(const char *arg, qr_print_options *p)
     };
     char *copy = xstrdup(arg), *save = NULL;
     int rc = 0;
-    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0;
-         tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(tok, '=');
         rc = -1;
         if (!eq)
@@ -129,8 +128,8 @@ static int S_parse_points(const char *arg, double *out)
 typedef struct options {
     const char *out_dir; /* NULL: DIR/dist, or ./dist with FILEs */
     int formats;
-    int progress;        /* show a progress line on stderr */
-    int stats;           /* print the layout's statistics */
+    int progress; /* show a progress line on stderr */
+    int stats;    /* print the layout's statistics */
     qr_print_options print;
 } options;
 
@@ -143,48 +142,49 @@ typedef struct inputs {
 
 static void S_usage(FILE *f)
 {
-    fputs("Usage: quire build [OPTIONS] [DIR | FILE...]\n"
-          "       quire dump [DIR | FILE...]\n"
-          "       quire trace [OPTIONS] [DIR | FILE...]\n"
-          "       quire --help | --version\n"
-          "\n"
-          "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
-          "\n"
-          "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
-          "and writes DIR/dist/<slug>.epub and .pdf. With FILEs, builds one book from them,\n"
-          "in the order given, into ./dist/.\n"
-          "\n"
-          "Commands:\n"
-          "  build             build the book\n"
-          "  dump              print the document model (for tests and debugging)\n"
-          "  trace             print the PDF's layout as text (for tests and debugging)\n"
-          "\n"
-          "Options:\n"
-          "  -o, --out DIR     write the book into DIR\n"
-          "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
-          "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
-          "\n"
-          "Print options (the PDF edition):\n"
-          "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
-          "      --margins I,O,T,B  inner, outer, top, bottom margins (default 20mm,16mm,18mm,22mm)\n"
-          "      --font FAMILY body font (default EB Garamond 12)\n"
-          "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
-          "      --recto-chapters   open chapters on a right-hand page\n"
-          "      --break NAME=VALUE,...  line breaking, with TeX's parameters: tolerance (200),\n"
-          "                    pretolerance (100), linepenalty (10), hyphenpenalty (50),\n"
-          "                    exhyphenpenalty (50), doublehyphendemerits (10000),\n"
-          "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
-          "                    looseness (0), emergencystretch (1.5em)\n"
-          "\n"
-          "Other options:\n"
-          "  -q, --quiet       print errors only\n"
-          "  -v, --verbose     say what is done, step by step\n"
-          "  -h, --help        show this help\n"
-          "  -V, --version     show the version\n"
-          "\n"
-          "Exit status: 0 success, 64 usage error, 65 bad input, 66 missing input,\n"
-          "73 cannot create output, 74 I/O error.\n",
-          f);
+    fputs(
+        "Usage: quire build [OPTIONS] [DIR | FILE...]\n"
+        "       quire dump [DIR | FILE...]\n"
+        "       quire trace [OPTIONS] [DIR | FILE...]\n"
+        "       quire --help | --version\n"
+        "\n"
+        "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
+        "\n"
+        "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
+        "and writes DIR/dist/<slug>.epub and .pdf. With FILEs, builds one book from them,\n"
+        "in the order given, into ./dist/.\n"
+        "\n"
+        "Commands:\n"
+        "  build             build the book\n"
+        "  dump              print the document model (for tests and debugging)\n"
+        "  trace             print the PDF's layout as text (for tests and debugging)\n"
+        "\n"
+        "Options:\n"
+        "  -o, --out DIR     write the book into DIR\n"
+        "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
+        "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
+        "\n"
+        "Print options (the PDF edition):\n"
+        "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
+        "      --margins I,O,T,B  inner, outer, top, bottom margins (default 20mm,16mm,18mm,22mm)\n"
+        "      --font FAMILY body font (default EB Garamond 12)\n"
+        "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
+        "      --recto-chapters   open chapters on a right-hand page\n"
+        "      --break NAME=VALUE,...  line breaking, with TeX's parameters: tolerance (200),\n"
+        "                    pretolerance (100), linepenalty (10), hyphenpenalty (50),\n"
+        "                    exhyphenpenalty (50), doublehyphendemerits (10000),\n"
+        "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
+        "                    looseness (0), emergencystretch (1.5em)\n"
+        "\n"
+        "Other options:\n"
+        "  -q, --quiet       print errors only\n"
+        "  -v, --verbose     say what is done, step by step\n"
+        "  -h, --help        show this help\n"
+        "  -V, --version     show the version\n"
+        "\n"
+        "Exit status: 0 success, 64 usage error, 65 bad input, 66 missing input,\n"
+        "73 cannot create output, 74 I/O error.\n",
+        f);
 }
 
 static int S_parse_formats(const char *arg, int *formats)
@@ -299,7 +299,8 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     qr_buf_release(&path);
     int rc = 0;
     if (in->n == 0)
-        rc = qr_error_set(err, QR_EX_NOINPUT, seeds.ptr, 0, 0, "no manuscript files in this folder");
+        rc =
+            qr_error_set(err, QR_EX_NOINPUT, seeds.ptr, 0, 0, "no manuscript files in this folder");
     qr_buf_release(&seeds);
     return rc;
 }
@@ -408,8 +409,7 @@ static void S_progress(void *ctx, int done, int total)
 
 /* Reads a whole file from the data folder; *res points into out. */
 static int S_load_resource(const char *datadir, const char *rel, const char *name,
-                           const char *media_type, qr_buf *out, qr_resource *res,
-                           qr_error *err)
+                           const char *media_type, qr_buf *out, qr_resource *res, qr_error *err)
 {
     qr_buf path = QR_BUF_INIT;
     qr_buf_addf(&path, "%s/%s", datadir, rel);
@@ -474,8 +474,8 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++) {
         char rel[256];
         snprintf(rel, sizeof rel, "fonts/%s", font_files[i]);
-        if (S_load_resource(dd.ptr, rel, font_files[i], "font/otf", &fontbuf[i], &fonts[i],
-                            err) < 0)
+        if (S_load_resource(dd.ptr, rel, font_files[i], "font/otf", &fontbuf[i], &fonts[i], err) <
+            0)
             goto done;
     }
     qr_epub_options opt = {
@@ -731,15 +731,19 @@ int main(int argc, char **argv)
         case OPT_STATS: opt.stats = 1; break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
-                fprintf(stderr, "quire: error: unknown trim size '%s' (a5, a4, letter, "
-                                "5.5x8.5in, 6x9in, or WxH with a unit)\n", optarg);
+                fprintf(stderr,
+                        "quire: error: unknown trim size '%s' (a5, a4, letter, "
+                        "5.5x8.5in, 6x9in, or WxH with a unit)\n",
+                        optarg);
                 return QR_EX_USAGE;
             }
             break;
         case OPT_MARGINS:
             if (S_parse_margins(optarg, &opt.print) < 0) {
-                fprintf(stderr, "quire: error: --margins takes four lengths, inner,outer,top,"
-                                "bottom (e.g. 20mm,16mm,18mm,22mm), not '%s'\n", optarg);
+                fprintf(stderr,
+                        "quire: error: --margins takes four lengths, inner,outer,top,"
+                        "bottom (e.g. 20mm,16mm,18mm,22mm), not '%s'\n",
+                        optarg);
                 return QR_EX_USAGE;
             }
             break;
@@ -756,11 +760,13 @@ int main(int argc, char **argv)
         case OPT_RECTO: opt.print.recto_chapters = 1; break;
         case OPT_BREAK:
             if (S_parse_break(optarg, &opt.print) < 0) {
-                fprintf(stderr, "quire: error: --break takes NAME=VALUE pairs, comma-separated, "
-                                "with TeX's names (tolerance, pretolerance, linepenalty, "
-                                "hyphenpenalty, exhyphenpenalty, doublehyphendemerits, "
-                                "finalhyphendemerits, adjdemerits, looseness, "
-                                "emergencystretch), not '%s'\n", optarg);
+                fprintf(stderr,
+                        "quire: error: --break takes NAME=VALUE pairs, comma-separated, "
+                        "with TeX's names (tolerance, pretolerance, linepenalty, "
+                        "hyphenpenalty, exhyphenpenalty, doublehyphendemerits, "
+                        "finalhyphendemerits, adjdemerits, looseness, "
+                        "emergencystretch), not '%s'\n",
+                        optarg);
                 return QR_EX_USAGE;
             }
             emergency_set |= strstr(optarg, "emergencystretch") != NULL;

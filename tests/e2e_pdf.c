@@ -29,18 +29,6 @@ typedef struct word {
     int line_end;     /* ...and ends the line (text side) */
 } word;
 
-static int S_word_cp(uint32_t c)
-{
-    if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if ((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
-        (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
-        (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) || c == 0xFEFF ||
-        c == 0xA0 || c == 0xD7 || c == 0xF7 || (c >= 0xA1 && c <= 0xBF))
-        return 0;
-    return 1;
-}
-
 /* Chinese and Japanese have no spaces: each character is a word of its
  * own, so lines may break anywhere. */
 static int S_cjk_cp(uint32_t c)
@@ -59,7 +47,7 @@ static word *S_words(const char *s, size_t len, size_t *n)
     while (i < len) {
         uint32_t c;
         int k = qr_utf8_decode(s + i, len - i, &c);
-        if (!S_word_cp(c)) {
+        if (!qt_word_cp(c)) {
             i += (size_t)k;
             continue;
         }
@@ -72,7 +60,7 @@ static word *S_words(const char *s, size_t len, size_t *n)
             int digit = c >= '0' && c <= '9';
             while (i < len) {
                 k = qr_utf8_decode(s + i, len - i, &c);
-                if (!S_word_cp(c) || S_cjk_cp(c) || (c >= '0' && c <= '9') != digit)
+                if (!qt_word_cp(c) || S_cjk_cp(c) || (c >= '0' && c <= '9') != digit)
                     break;
                 i += (size_t)k;
             }
@@ -82,7 +70,8 @@ static word *S_words(const char *s, size_t len, size_t *n)
         w[*n].s = s + start;
         w[*n].len = i - start;
         w[*n].hyphen_after = i < len && s[i] == '-';
-        w[*n].line_end = w[*n].hyphen_after && i + 1 < len && (s[i + 1] == '\n' || s[i + 1] == '\f');
+        w[*n].line_end =
+            w[*n].hyphen_after && i + 1 < len && (s[i + 1] == '\n' || s[i + 1] == '\f');
         (*n)++;
     }
     return w;
@@ -118,8 +107,8 @@ static int S_eq(const char *a, size_t al, const char *b, size_t bl)
  * "well-known" broken at its hyphen reads "wellknown"; a word split over
  * a page break reads "exam-" ... "ple".
  */
-static long S_words_in_pdf_text(const char *src, size_t src_len, const char *text,
-                                size_t text_len, char *missing, size_t msize)
+static long S_words_in_pdf_text(const char *src, size_t src_len, const char *text, size_t text_len,
+                                char *missing, size_t msize)
 {
     size_t ns, nt;
     word *sw = S_words(src, src_len, &ns);
@@ -274,12 +263,18 @@ static const struct pdf_case {
     const char *name, *src, *pdf;
     const char *info[3];
 } books[] = {
-    {"seed", "seeds/000_5b71d4f8b3bd2c5d.txt", "who-hacked-sony.pdf",
+    {"seed",
+     "seeds/000_5b71d4f8b3bd2c5d.txt",
+     "who-hacked-sony.pdf",
      {"Title:           Who Hacked Sony?", "Creator:         quire "}},
-    {"moby-dick", "tests/corpus/moby-dick.txt", "moby-dick-or-the-whale.pdf",
+    {"moby-dick",
+     "tests/corpus/moby-dick.txt",
+     "moby-dick-or-the-whale.pdf",
      {"Title:           Moby Dick; or The Whale", "Author:          Herman Melville",
       "Tagged:          yes"}},
-    {"japanese", "tests/corpus/kasei-no-kioku-ja.txt", "kasei-no-kioku-the-memory-of-mars.pdf",
+    {"japanese",
+     "tests/corpus/kasei-no-kioku-ja.txt",
+     "kasei-no-kioku-the-memory-of-mars.pdf",
      {"Author:          Raymond F. Jones"}},
 };
 
@@ -339,7 +334,8 @@ static void test_pdf_book(void)
                                  sizeof missing);
     if (n < 0)
         qt_fail(__FILE__, __LINE__, "%s: a word is missing or out of order: %s", bc->src, missing);
-    if (split && S_words_in_pdf_text(src.ptr, split, text.ptr, text.len, missing, sizeof missing) < 0)
+    if (split &&
+        S_words_in_pdf_text(src.ptr, split, text.ptr, text.len, missing, sizeof missing) < 0)
         qt_fail(__FILE__, __LINE__, "%s (header): %s", bc->src, missing);
     if (qt_verbose())
         fprintf(stderr, "  %s: %ld words in order\n", bc->src, n);
@@ -358,8 +354,9 @@ static void test_stats(void)
 {
     qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, err = QR_BUF_INIT;
     qt_scratch("pdf-stats", &dir);
-    const char *argv[] = {S_quire(), "build", "--stats", "-f", "pdf", "-o", dir.ptr,
-                          "tests/corpus/pride-and-prejudice.txt", NULL};
+    const char *argv[] = {S_quire(), "build", "--stats", "-f",
+                          "pdf",     "-o",    dir.ptr,   "tests/corpus/pride-and-prejudice.txt",
+                          NULL};
     CHECK_INT_EQ(qt_run(argv, NULL, &out, &err), 0);
     CHECK_CONTAINS(out.ptr, "pages: ");
     CHECK_CONTAINS(out.ptr, "adjustment ratio: ");
@@ -377,9 +374,22 @@ static void test_print_options(void)
 {
     qr_buf dir = QR_BUF_INIT, err = QR_BUF_INIT, pdf = QR_BUF_INIT, info = QR_BUF_INIT;
     qt_scratch("pdf-options", &dir);
-    const char *argv[] = {S_quire(), "build", "-f", "pdf", "--trim", "6x9in", "--margins",
-                          "0.75in,0.5in,0.6in,0.8in", "--font-size", "12", "--leading", "15",
-                          "-o", dir.ptr, "seeds/000_5b71d4f8b3bd2c5d.txt", NULL};
+    const char *argv[] = {S_quire(),
+                          "build",
+                          "-f",
+                          "pdf",
+                          "--trim",
+                          "6x9in",
+                          "--margins",
+                          "0.75in,0.5in,0.6in,0.8in",
+                          "--font-size",
+                          "12",
+                          "--leading",
+                          "15",
+                          "-o",
+                          dir.ptr,
+                          "seeds/000_5b71d4f8b3bd2c5d.txt",
+                          NULL};
     CHECK_INT_EQ(qt_run(argv, NULL, NULL, &err), 0);
     qr_buf_addf(&pdf, "%s/who-hacked-sony.pdf", dir.ptr);
     const char *pi[] = {"pdfinfo", pdf.ptr, NULL};
@@ -391,8 +401,10 @@ static void test_print_options(void)
     qr_buf_reset(&err);
     CHECK_INT_EQ(qt_run(bad, NULL, NULL, &err), 64);
     CHECK_CONTAINS(err.ptr, "unknown trim size 'b7'");
-    const char *font[] = {S_quire(), "build", "-f", "pdf", "--font", "No Such Font", "-o",
-                          dir.ptr, "seeds/000_5b71d4f8b3bd2c5d.txt", NULL};
+    const char *font[] = {S_quire(), "build",  "-f",
+                          "pdf",     "--font", "No Such Font",
+                          "-o",      dir.ptr,  "seeds/000_5b71d4f8b3bd2c5d.txt",
+                          NULL};
     qr_buf_reset(&err);
     CHECK_INT_EQ(qt_run(font, NULL, NULL, &err), 65);
     CHECK_CONTAINS(err.ptr, "font 'No Such Font' not found");
@@ -415,9 +427,17 @@ static void test_long_word(void)
     qr_buf_adds(&src, " and the words after it, to the end of the paragraph.\n");
     qr_buf_addf(&path, "%s/long.txt", dir.ptr);
     qt_write(path.ptr, src.ptr, src.len);
-    const char *argv[] = {S_quire(), "build", "--stats", "--break",
-                          "tolerance=300,hyphenpenalty=100,emergencystretch=20pt", "-f", "pdf",
-                          "-o", dir.ptr, path.ptr, NULL};
+    const char *argv[] = {S_quire(),
+                          "build",
+                          "--stats",
+                          "--break",
+                          "tolerance=300,hyphenpenalty=100,emergencystretch=20pt",
+                          "-f",
+                          "pdf",
+                          "-o",
+                          dir.ptr,
+                          path.ptr,
+                          NULL};
     CHECK_INT_EQ(qt_run(argv, NULL, &out, NULL), 0);
     CHECK_CONTAINS(out.ptr, "overfull lines: 0 ");
     qr_buf_addf(&pdf, "%s/longword.pdf", dir.ptr);

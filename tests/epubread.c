@@ -148,7 +148,7 @@ done:
 
 /* A word: a run of letters and digits (any script); punctuation, spaces and
  * symbols separate words. */
-static int S_word_cp(uint32_t c)
+int qt_word_cp(uint32_t c)
 {
     if (c < 0x80)
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -165,7 +165,7 @@ static size_t S_next_word(const char *s, size_t len, size_t *i)
     while (*i < len) {
         uint32_t c;
         int n = qr_utf8_decode(s + *i, len - *i, &c);
-        if (S_word_cp(c))
+        if (qt_word_cp(c))
             break;
         *i += (size_t)n;
     }
@@ -173,7 +173,7 @@ static size_t S_next_word(const char *s, size_t len, size_t *i)
     while (*i < len) {
         uint32_t c;
         int n = qr_utf8_decode(s + *i, len - *i, &c);
-        if (!S_word_cp(c))
+        if (!qt_word_cp(c))
             break;
         *i += (size_t)n;
     }

@@ -101,6 +101,8 @@ int qt_epub_spine_text(const char *epub, qr_buf *nav, qr_buf *text, qr_buf *opf,
  * appears in text as a whole word, in the same order (ignoring ASCII case). Returns the number of
  * words, or -1 with the first missing word described in `missing`.
  */
+/* Whether c belongs to a word: letters and digits of any script. */
+int qt_word_cp(uint32_t c);
 long qt_words_in_order(const char *src, size_t src_len, const char *text, size_t text_len,
                        char *missing, size_t missing_size);
 

@@ -117,8 +117,8 @@ static void S_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
 {
     if (bt->n_glyphs > 0 || bt->text.len > 0) {
         cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
-        cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs,
-                               (int)bt->n_glyphs, bt->clusters, (int)bt->n_clusters, 0);
+        cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs, (int)bt->n_glyphs,
+                               bt->clusters, (int)bt->n_clusters, 0);
     }
     bt->n_glyphs = 0;
     bt->n_clusters = 0;
@@ -151,8 +151,8 @@ static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters
             continue;
         }
         size_t j = i;
-        while (j < p->n_runs && p->runs[j].shape->font == r->shape->font &&
-               p->runs[j].y == r->y && !p->runs[j].shape->rtl && p->runs[j].link_page == 0) {
+        while (j < p->n_runs && p->runs[j].shape->font == r->shape->font && p->runs[j].y == r->y &&
+               !p->runs[j].shape->rtl && p->runs[j].link_page == 0) {
             if (j > i) {
                 qr_buf_addc(&bt->text, ' ');
                 S_batch_cluster(bt, 1, 0);
@@ -173,8 +173,7 @@ static void S_iso_date(time_t t, char *out, size_t size)
     strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out,
-                 qr_error *err)
+int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out, qr_error *err)
 {
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(S_write, out, lay->page_w, lay->page_h);
@@ -256,8 +255,7 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
 
 void qr_trace_write(const qr_layout *lay, qr_buf *out)
 {
-    qr_buf_addf(out, "layout %.2f x %.2f pt, %zu pages\n", lay->page_w, lay->page_h,
-                lay->n_pages);
+    qr_buf_addf(out, "layout %.2f x %.2f pt, %zu pages\n", lay->page_w, lay->page_h, lay->n_pages);
     for (size_t i = 0; i < lay->n_outline; i++)
         qr_buf_addf(out, "outline %d page %d y %.2f \"%s\"\n", lay->outline[i].level,
                     lay->outline[i].page + 1, lay->outline[i].y, lay->outline[i].title);

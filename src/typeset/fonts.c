@@ -104,8 +104,8 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
      * font it gives must carry the family asked for among its names. */
     PangoFontDescription *d = qr_fonts_desc(f, QR_FACE_REGULAR, opt->font_size);
     PangoFont *font = pango_font_map_load_font(f->map, f->ctx, d);
-    FcPattern *pat = font && PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font))
-                                                    : NULL;
+    FcPattern *pat =
+        font && PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font)) : NULL;
     int ok = 0;
     FcChar8 *fam = NULL, *first = NULL;
     for (int i = 0; pat && FcPatternGetString(pat, FC_FAMILY, i, &fam) == FcResultMatch; i++) {
@@ -292,8 +292,8 @@ int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
     int n = 0;
-    if (hnj_hyphen_hyphenate3(f->hyph, low, len, hyphens, NULL, &rep, &pos, &cut, left, right,
-                              left, right) == 0) {
+    if (hnj_hyphen_hyphenate3(f->hyph, low, len, hyphens, NULL, &rep, &pos, &cut, left, right, left,
+                              right) == 0) {
         /* non-standard hyphenation (rep) changes letters: not used */
         for (int i = 0; i < len - 1; i++) {
             if ((hyphens[i] & 1) && !(rep && rep[i])) {
@@ -314,7 +314,8 @@ int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int
 
 int qr_fonts_has_char(qr_fonts *f, uint32_t cp)
 {
-    PangoFont *font = pango_font_map_load_font(f->map, f->ctx, qr_fonts_desc(f, QR_FACE_REGULAR, 10));
+    PangoFont *font =
+        pango_font_map_load_font(f->map, f->ctx, qr_fonts_desc(f, QR_FACE_REGULAR, 10));
     int has = font && pango_font_has_char(font, cp);
     if (font)
         g_object_unref(font);

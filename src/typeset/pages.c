@@ -52,7 +52,7 @@ typedef struct pb {
     const char **page_chapter; /* per page: the chapter title in force */
     unsigned char *opening;    /* per page: a chapter opening or blank */
     size_t cap_pages_meta;
-    int body_pages_start;      /* unused until front matter is prepended */
+    int body_pages_start; /* unused until front matter is prepended */
     const char *book_title;
     size_t parity_base; /* page index that will be the book's first page */
 } pb;
@@ -101,8 +101,8 @@ int qr_print_set_trim(qr_print_options *o, const char *name)
         const char *name;
         double w, h;
     } trims[] = {
-        {"a5", 148 * QR_MM, 210 * QR_MM},  {"a4", 210 * QR_MM, 297 * QR_MM},
-        {"letter", 8.5 * QR_IN, 11 * QR_IN}, {"us-letter", 8.5 * QR_IN, 11 * QR_IN},
+        {"a5", 148 * QR_MM, 210 * QR_MM},        {"a4", 210 * QR_MM, 297 * QR_MM},
+        {"letter", 8.5 * QR_IN, 11 * QR_IN},     {"us-letter", 8.5 * QR_IN, 11 * QR_IN},
         {"5.5x8.5in", 5.5 * QR_IN, 8.5 * QR_IN}, {"6x9in", 6 * QR_IN, 9 * QR_IN},
     };
     for (size_t i = 0; i < QR_ARRAY_LEN(trims); i++) {
@@ -197,15 +197,15 @@ static int S_break(pb *b, pblock *bl, int looseness)
     if (bl->para.style.align != QR_ALIGN_JUSTIFY)
         p.tolerance = 10000; /* ragged: any spacing is fine */
     qr_line *lines = NULL;
-    size_t n = qr_break_lines(bl->para.items, bl->para.n, bl->width, NULL, NULL, &p, &lines,
-                              NULL, b->err);
+    size_t n =
+        qr_break_lines(bl->para.items, bl->para.n, bl->width, NULL, NULL, &p, &lines, NULL, b->err);
     if (n > 0 && S_lines_overfull(lines, n) && p.tolerance < 10000) {
         p.tolerance = 10000;
-        p.emergency_stretch = 2 * (p.emergency_stretch > 0 ? p.emergency_stretch
-                                                           : b->opt->font_size);
+        p.emergency_stretch =
+            2 * (p.emergency_stretch > 0 ? p.emergency_stretch : b->opt->font_size);
         qr_line *sloppy = NULL;
-        size_t m = qr_break_lines(bl->para.items, bl->para.n, bl->width, NULL, NULL, &p,
-                                  &sloppy, NULL, b->err);
+        size_t m = qr_break_lines(bl->para.items, bl->para.n, bl->width, NULL, NULL, &p, &sloppy,
+                                  NULL, b->err);
         if (m > 0 && !S_lines_overfull(sloppy, m)) {
             free(lines);
             lines = sloppy;
@@ -223,8 +223,8 @@ static int S_break(pb *b, pblock *bl, int looseness)
         qr_para_build(b->fonts, bl->node, &st, b->opt, qr_node_effective_lang(b->doc, bl->node),
                       &para);
         qr_line *cut = NULL;
-        size_t m = qr_break_lines(para.items, para.n, bl->width, NULL, NULL, &p, &cut, NULL,
-                                  b->err);
+        size_t m =
+            qr_break_lines(para.items, para.n, bl->width, NULL, NULL, &p, &cut, NULL, b->err);
         if (m > 0 && !S_lines_overfull(cut, m)) {
             qr_para_free(&bl->para);
             bl->para = para;
@@ -294,7 +294,11 @@ static void S_collect_blocks(pb *b, const qr_node *parent, double left, double w
             pblock *bl = S_block(b, PB_PARA, n);
             bl->left = left;
             bl->width = width;
-            qr_para_style st = {.face = QR_FACE_REGULAR, .size = o->font_size, .indent = *indent_next ? o->font_size : 0, .align = QR_ALIGN_JUSTIFY, .hyphenate = 1};
+            qr_para_style st = {.face = QR_FACE_REGULAR,
+                                .size = o->font_size,
+                                .indent = *indent_next ? o->font_size : 0,
+                                .align = QR_ALIGN_JUSTIFY,
+                                .hyphenate = 1};
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
             if (bl->para.n == 0 || S_break(b, bl, 0) < 0) {
                 qr_para_free(&bl->para);
@@ -312,7 +316,11 @@ static void S_collect_blocks(pb *b, const qr_node *parent, double left, double w
             pblock *bl = S_block(b, PB_SUBHEAD, n);
             bl->left = left;
             bl->width = width;
-            qr_para_style st = {.face = QR_FACE_ITALIC, .size = o->font_size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
+            qr_para_style st = {.face = QR_FACE_ITALIC,
+                                .size = o->font_size,
+                                .indent = 0,
+                                .align = QR_ALIGN_CENTER,
+                                .hyphenate = 0};
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
             if (bl->para.n == 0 || S_break(b, bl, 0) < 0) {
                 qr_para_free(&bl->para);
@@ -339,8 +347,7 @@ static void S_collect_blocks(pb *b, const qr_node *parent, double left, double w
             S_block(b, PB_BLANK, NULL);
             *indent_next = 0;
             break;
-        default:
-            break;
+        default: break;
         }
     }
 }
@@ -416,8 +423,7 @@ static pos S_page_cut(pb *b, pos start, int cap)
         size_t before = bl->n_lines;
         static const int tight_first[] = {-1, 1};
         for (int t = 0; t < 2; t++) {
-            if (S_break(b, bl, tight_first[t]) < 0 || bl->n_lines == before ||
-                S_has_overfull(bl)) {
+            if (S_break(b, bl, tight_first[t]) < 0 || bl->n_lines == before || S_has_overfull(bl)) {
                 S_break(b, bl, 0);
                 continue;
             }
@@ -472,8 +478,8 @@ static void S_stats_line(pb *b, const pblock *bl, size_t i, size_t *hyphen_run)
                 qr_buf_addc(&words, ' ');
             }
         }
-        qr_warn(file, file ? line_no : 0, 0, "overfull line, %.2f pt too wide: %s",
-                ln->overflow, words.ptr);
+        qr_warn(file, file ? line_no : 0, 0, "overfull line, %.2f pt too wide: %s", ln->overflow,
+                words.ptr);
         qr_buf_release(&words);
     }
     if (last) {
@@ -532,16 +538,26 @@ static double S_place_string(pb *b, qr_page *page, const char *text, int face, d
     return total;
 }
 
-/* Places a heading's lines centred from baseline y with its own leading;
- * returns the baseline after the last line. */
-static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_node *h,
-                              int face, double size, double y)
+/*
+ * Places a heading (node h) or a string (text, when h is NULL) centred on
+ * a page from baseline y, broken to `width` of the measure, each line
+ * `leading` times the size below the one before; returns the baseline
+ * after the last line.
+ */
+static double S_place_centred(pb *b, qr_page *page, size_t page_index, const qr_node *h,
+                              const char *text, int face, double size, double width, double leading,
+                              double y)
 {
-    qr_para_style st = {.face = face, .size = size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
+    qr_para_style st = {.face = face, .size = size, .align = QR_ALIGN_CENTER};
     pblock bl;
     memset(&bl, 0, sizeof bl);
-    bl.width = b->measure * 0.85;
-    qr_para_build(b->fonts, h, &st, b->opt, qr_node_effective_lang(b->doc, h), &bl.para);
+    bl.width = b->measure * width;
+    if (h) {
+        qr_para_build(b->fonts, h, &st, b->opt, qr_node_effective_lang(b->doc, h), &bl.para);
+    } else {
+        const qr_meta *m = qr_doc_meta_const(b->doc);
+        qr_para_build_text(b->fonts, text, &st, b->opt, m->language ? m->language : "en", &bl.para);
+    }
     if (bl.para.n > 0 && S_break(b, &bl, 0) == 0) {
         double left = S_left(b, page_index) + (b->measure - bl.width) / 2;
         for (size_t i = 0; i < bl.n_lines; i++) {
@@ -549,7 +565,7 @@ static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_
             qr_para_place_line(&bl.para, &bl.lines[i], 1, left, y, bl.width, page);
             for (size_t k = before; k < page->n_runs; k++)
                 page->runs[k].body = 0;
-            y += size * 1.3;
+            y += size * leading;
         }
     }
     qr_para_free(&bl.para);
@@ -557,34 +573,19 @@ static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_
     return y;
 }
 
-/* Places text centred on the current page from baseline y, broken to the
- * measure; returns the baseline after its last line. */
-static double S_place_block(pb *b, qr_page *page, const char *text, int face, double size,
-                            double y)
+/* A chapter's or part's heading. */
+static double S_place_heading(pb *b, qr_page *page, size_t page_index, const qr_node *h, int face,
+                              double size, double y)
 {
-    qr_para_style st = {.face = face, .size = size, .indent = 0, .align = QR_ALIGN_CENTER, .hyphenate = 0};
-    pblock bl;
-    memset(&bl, 0, sizeof bl);
-    bl.width = b->measure;
-    const qr_meta *m = qr_doc_meta_const(b->doc);
-    qr_para_build_text(b->fonts, text, &st, b->opt, m->language ? m->language : "en", &bl.para);
-    if (bl.para.n > 0 && S_break(b, &bl, 0) == 0) {
-        double left = S_left(b, b->lay->n_pages - 1);
-        for (size_t i = 0; i < bl.n_lines; i++) {
-            size_t before = page->n_runs;
-            qr_para_place_line(&bl.para, &bl.lines[i], 1, left, y, bl.width, page);
-            for (size_t k = before; k < page->n_runs; k++)
-                page->runs[k].body = 0;
-            y += size * 1.25;
-        }
-    }
-    qr_para_free(&bl.para);
-    free(bl.lines);
-    return y;
+    return S_place_centred(b, page, page_index, h, NULL, face, size, 0.85, 1.3, y);
 }
 
-/* Lays out the blocks collected for a chapter from grid line `first` of
- * the current page. */
+/* Text of the front matter, on the page being made. */
+static double S_place_block(pb *b, qr_page *page, const char *text, int face, double size, double y)
+{
+    return S_place_centred(b, page, b->lay->n_pages - 1, NULL, text, face, size, 1, 1.25, y);
+}
+
 /* Grid lines between two positions. */
 static int S_lines_between(const pb *b, pos from, pos to)
 {
@@ -628,8 +629,8 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, in
             double y = b->y0 + row * b->opt->leading;
             if (bl->kind == PB_PARA || bl->kind == PB_SUBHEAD) {
                 size_t before = page->n_runs;
-                qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y,
-                                   bl->width, page);
+                qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y, bl->width,
+                                   page);
                 if (bl->kind == PB_PARA) {
                     S_stats_line(b, bl, i, hyphen_run);
                 } else {
@@ -806,8 +807,8 @@ static void S_roman(int n, char *out, size_t size)
     static const struct {
         int v;
         const char *s;
-    } r[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"},
-             {50, "l"},   {40, "xl"},  {10, "x"},  {9, "ix"},   {5, "v"},   {4, "iv"},  {1, "i"}};
+    } r[] = {{1000, "m"}, {900, "cm"}, {500, "d"}, {400, "cd"}, {100, "c"}, {90, "xc"}, {50, "l"},
+             {40, "xl"},  {10, "x"},   {9, "ix"},  {5, "v"},    {4, "iv"},  {1, "i"}};
     out[0] = '\0';
     for (size_t i = 0; i < QR_ARRAY_LEN(r); i++)
         while (n >= r[i].v && strlen(out) + 3 < size) {
@@ -852,8 +853,8 @@ static void S_heads_and_folios(pb *b, size_t first_body)
                     break;
                 strcpy(sp, "\xE2\x80\xA6");
                 /* strip the word the ellipsis now ends */
-                w = S_place_string(b, p, cut, QR_FACE_ITALIC, o->font_size * 0.9, left,
-                                   b->measure, o->top - o->leading * 0.9, 1, 1);
+                w = S_place_string(b, p, cut, QR_FACE_ITALIC, o->font_size * 0.9, left, b->measure,
+                                   o->top - o->leading * 0.9, 1, 1);
                 if (w > b->measure * 0.9)
                     *strrchr(cut, ' ') = '\0';
             }
@@ -899,12 +900,10 @@ static size_t S_front_matter(pb *b, size_t body_pages)
     for (int i = 0; i < m->n_creators; i++) {
         char line[512];
         snprintf(line, sizeof line, "%s%s",
-                 m->creators[i].role && strcmp(m->creators[i].role, "trl") == 0
-                     ? "Translated by "
-                     : "",
+                 m->creators[i].role && strcmp(m->creators[i].role, "trl") == 0 ? "Translated by "
+                                                                                : "",
                  m->creators[i].name);
-        y = S_place_block(b, p, line, QR_FACE_REGULAR, o->font_size * 1.3, y) +
-            o->font_size * 0.6;
+        y = S_place_block(b, p, line, QR_FACE_REGULAR, o->font_size * 1.3, y) + o->font_size * 0.6;
     }
     if (m->publisher)
         S_place_block(b, p, m->publisher, QR_FACE_REGULAR, o->font_size,
@@ -928,14 +927,18 @@ static size_t S_front_matter(pb *b, size_t body_pages)
             snprintf(num, sizeof num, "%d", it->page + 1);
             /* the title broken to the measure less room for the number,
              * ragged; the number flush right on its last line */
-            qr_para_style st = {.face = QR_FACE_REGULAR, .size = o->font_size, .indent = 0, .align = QR_ALIGN_LEFT, .hyphenate = 1};
+            qr_para_style st = {.face = QR_FACE_REGULAR,
+                                .size = o->font_size,
+                                .indent = 0,
+                                .align = QR_ALIGN_LEFT,
+                                .hyphenate = 1};
             pblock bl;
             memset(&bl, 0, sizeof bl);
             bl.width = b->measure - indent - o->font_size * 3;
-            qr_para_build_text(b->fonts, it->title, &st, o,
-                               qr_doc_meta_const(b->doc)->language ? qr_doc_meta_const(b->doc)->language
-                                                                    : "en",
-                               &bl.para);
+            qr_para_build_text(
+                b->fonts, it->title, &st, o,
+                qr_doc_meta_const(b->doc)->language ? qr_doc_meta_const(b->doc)->language : "en",
+                &bl.para);
             if (bl.para.n == 0 || S_break(b, &bl, 0) < 0) {
                 qr_para_free(&bl.para);
                 free(bl.lines);
@@ -961,8 +964,8 @@ static size_t S_front_matter(pb *b, size_t body_pages)
             double nw = 0;
             for (int k = 0; k < nn; k++)
                 nw += ns[k]->width;
-            S_place_string(b, p, num, QR_FACE_REGULAR, o->font_size, left + b->measure - nw,
-                           nw, y_row, 0, 0);
+            S_place_string(b, p, num, QR_FACE_REGULAR, o->font_size, left + b->measure - nw, nw,
+                           y_row, 0, 0);
             for (size_t k = before; k < p->n_runs; k++) {
                 p->runs[k].body = 0;
                 p->runs[k].link_page = it->page + 1; /* moved with the front matter */
@@ -1079,7 +1082,8 @@ void qr_layout_stats_print(const qr_layout *lay, qr_buf *out)
     double n = s->lines ? (double)s->lines : 1;
     qr_buf_addf(out, "pages: %zu\n", s->pages);
     qr_buf_addf(out, "lines: %zu justified, %zu paragraph ends\n", s->lines, s->last_lines);
-    qr_buf_addf(out, "adjustment ratio: mean |r| %.3f, |r| > 0.5: %.1f%%, |r| > 1: %.1f%%, max %.2f\n",
+    qr_buf_addf(out,
+                "adjustment ratio: mean |r| %.3f, |r| > 0.5: %.1f%%, |r| > 1: %.1f%%, max %.2f\n",
                 s->ratio_sum_abs / n, 100.0 * (double)s->ratio_over_half / n,
                 100.0 * (double)s->ratio_over_one / n, s->ratio_max);
     qr_buf_addf(out, "hyphenated lines: %zu (%.1f%%), longest run %zu\n", s->hyphenated,

@@ -6,8 +6,6 @@
 
 #include "para.h"
 
-
-
 static qr_item *S_item(qr_para *p, qr_item_type type)
 {
     if (p->n == p->cap) {
@@ -178,14 +176,12 @@ static void S_collect(const qr_node *node, int face, qr_buf *text, PangoAttrList
             qr_buf_add(text, s, len);
             break;
         }
-        case QR_NODE_LINE_BREAK:
-            qr_buf_add_utf8(text, 0x2028);
-            break;
+        case QR_NODE_LINE_BREAK: qr_buf_add_utf8(text, 0x2028); break;
         case QR_NODE_EMPH:
         case QR_NODE_STRONG: {
             int inner = qr_node_get_type(c) == QR_NODE_STRONG ? QR_FACE_BOLD
-                        : face == QR_FACE_ITALIC            ? QR_FACE_REGULAR
-                                                            : QR_FACE_ITALIC;
+                        : face == QR_FACE_ITALIC              ? QR_FACE_REGULAR
+                                                              : QR_FACE_ITALIC;
             size_t start = text->len;
             S_collect(c, inner, text, attrs, f, size);
             PangoAttribute *a = pango_attr_font_desc_new(qr_fonts_desc(f, inner, size));
@@ -194,8 +190,7 @@ static void S_collect(const qr_node *node, int face, qr_buf *text, PangoAttrList
             pango_attr_list_insert(attrs, a);
             break;
         }
-        default:
-            break;
+        default: break;
         }
     }
 }
@@ -353,8 +348,8 @@ static void S_place_frag(const qr_frag *fr, double x, double y, qr_page *page)
     /* the next fragment of the same word, unbroken: extend the run */
     if (page->n_runs > 0) {
         qr_run *last = &page->runs[page->n_runs - 1];
-        if (last->shape == fr->shape && last->g1 == fr->g0 && last->b1 == fr->b0 &&
-            last->y == y && last->body) {
+        if (last->shape == fr->shape && last->g1 == fr->g0 && last->b1 == fr->b0 && last->y == y &&
+            last->body) {
             last->g1 = fr->g1;
             last->b1 = fr->b1;
             return;
@@ -396,8 +391,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
                 break;
             x += it->width + (r > 0 ? r * it->stretch : r * it->shrink);
             break;
-        case QR_ITEM_PENALTY:
-            break;
+        case QR_ITEM_PENALTY: break;
         }
     }
     if (line->end < p->n) {
