@@ -71,6 +71,14 @@ static int S_is_cjk(uint32_t c)
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) || c >= 0x20000;
 }
 
+/* CJK closing punctuation, whose glyph carries half an em of blank space:
+ * 、。，．」』）】〉》 (JIS X 4051's class 2 and 6) */
+static int S_cjk_closing(uint32_t c)
+{
+    return c == 0x3001 || c == 0x3002 || c == 0xFF0C || c == 0xFF0E || c == 0x300D ||
+           c == 0x300F || c == 0xFF09 || c == 0x3011 || c == 0x3009 || c == 0x300B;
+}
+
 typedef struct builder {
     qr_fonts *f;
     qr_para *p;
@@ -258,11 +266,19 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                     if (S_is_cjk(prev) || S_is_cjk(c))
                         /* between CJK characters: a little stretch for
                          * justification (JIS X 4051 spaces out characters
-                         * evenly), no shrink */
-                        S_glue(p, 0, st->size * 0.25, 0);
+                         * evenly); after a closing mark (、。」) its blank
+                         * half em may close up */
+                        S_glue(p, 0, st->size * 0.25, S_cjk_closing(prev) ? st->size * 0.5 : 0);
                     else
                         /* after an explicit hyphen or a dash */
                         S_penalty(p, opt->breaking.ex_hyphen_penalty, QR_FLAG_EXPLICIT, 0, -1);
+                } else if (word >= 0 && S_cjk_closing(prev) && S_is_cjk(c)) {
+                    /* no break here (kinsoku), but the closing mark's blank
+                     * half em may still close up */
+                    S_word(&b, an, word, i);
+                    word = -1;
+                    S_penalty(p, QR_PENALTY_INF, 0, 0, -1);
+                    S_glue(p, 0, 0, st->size * 0.5);
                 }
                 if (word < 0)
                     word = i;
