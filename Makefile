@@ -2,7 +2,7 @@
 # packages seeds/ into dist/; `make check` runs every test.
 
 VERSION  := 0.1.0
-PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig
+PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -86,7 +86,7 @@ valgrind: quire
 # and a scratch corpus in tests/out/fuzz/; crashes are saved there too.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_PKGS    := libzip libxml-2.0
+FUZZ_PKGS    := libzip libxml-2.0 yaml-0.1
 FUZZ_TARGETS := tests/fuzz/fuzz_text tests/fuzz/fuzz_epub
 FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined

@@ -18,6 +18,7 @@
 #include "doc/doc.h"
 #include "epub/epub.h"
 #include "pdf/pdf.h"
+#include "read/manifest.h"
 #include "read/read.h"
 #include "typeset/typeset.h"
 
@@ -125,11 +126,22 @@ static int S_parse_points(const char *arg, double *out)
     return 0;
 }
 
+/* The print options the command line gave: they beat the manifest's. */
+enum {
+    CLI_TRIM = 1 << 0,
+    CLI_MARGINS = 1 << 1,
+    CLI_FONT = 1 << 2,
+    CLI_FONT_SIZE = 1 << 3,
+    CLI_LEADING = 1 << 4,
+    CLI_EMERGENCY = 1 << 5, /* --break emergencystretch=... */
+};
+
 typedef struct options {
     const char *out_dir; /* NULL: DIR/dist, or ./dist with FILEs */
     int formats;
     int progress; /* show a progress line on stderr */
     int stats;    /* print the layout's statistics */
+    unsigned cli; /* CLI_* */
     qr_print_options print;
 } options;
 
@@ -138,6 +150,7 @@ typedef struct inputs {
     char **paths;
     int n;
     char *project; /* the project folder, or NULL when FILEs were given */
+    time_t newest; /* the newest modification time of the manifest and its files */
 } inputs;
 
 static void S_usage(FILE *f)
@@ -151,8 +164,10 @@ static void S_usage(FILE *f)
         "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
         "\n"
         "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
-        "and writes DIR/dist/<slug>.epub and .pdf. With FILEs, builds one book from them,\n"
-        "in the order given, into ./dist/.\n"
+        "and writes DIR/dist/<slug>.epub and .pdf; DIR/book.yaml, when there is one,\n"
+        "gives the book's metadata, its chapters, cover and print settings (the options\n"
+        "below beat it). With FILEs, builds one book from them, in the order given,\n"
+        "into ./dist/.\n"
         "\n"
         "Commands:\n"
         "  build             build the book\n"
@@ -305,12 +320,52 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     return rc;
 }
 
-static int S_collect(int argc, char **argv, inputs *in, qr_error *err)
+static void S_newer(time_t *newest, const char *path)
+{
+    struct stat st;
+    if (path && stat(path, &st) == 0 && st.st_mtime > *newest)
+        *newest = st.st_mtime;
+}
+
+/*
+ * A project folder's manifest, DIR/book.yaml, when there is one (man is
+ * left zeroed when there is none). Its strings live in the arena `a`.
+ */
+static int S_read_manifest(const char *dir, inputs *in, qr_manifest *man, qr_arena *a,
+                           qr_error *err)
+{
+    qr_buf path = QR_BUF_INIT;
+    struct stat st;
+    int rc = 0;
+    if (strcmp(dir, ".") == 0)
+        qr_buf_adds(&path, "book.yaml");
+    else
+        qr_buf_addf(&path, "%s/book.yaml", dir);
+    if (lstat(path.ptr, &st) == 0) {
+        qr_note("reading %s", path.ptr);
+        rc = qr_manifest_read(dir, path.ptr, man, a, err);
+        S_newer(&in->newest, path.ptr);
+        S_newer(&in->newest, man->cover.path);
+        S_newer(&in->newest, man->stylesheet.path);
+    }
+    qr_buf_release(&path);
+    return rc;
+}
+
+static int S_collect(int argc, char **argv, inputs *in, qr_manifest *man, qr_arena *a,
+                     qr_error *err)
 {
     struct stat st;
     if (argc == 0 || (argc == 1 && stat(argv[0], &st) == 0 && S_ISDIR(st.st_mode))) {
         const char *dir = argc ? argv[0] : ".";
         in->project = xstrdup(dir);
+        if (S_read_manifest(dir, in, man, a, err) < 0)
+            return -1;
+        /* chapters: in the manifest replaces the listing of seeds/ */
+        for (int i = 0; i < man->n_chapters; i++)
+            S_inputs_add(in, man->chapters[i].path);
+        if (in->n > 0)
+            return 0;
         return S_collect_dir(dir, in, err);
     }
     for (int i = 0; i < argc; i++) {
@@ -326,10 +381,9 @@ static int S_collect(int argc, char **argv, inputs *in, qr_error *err)
 
 /* Reading ----------------------------------------------------------------- */
 
-/* Owned: a document holding every input, in order; NULL with err set. */
-static qr_doc *S_read_book(const inputs *in, time_t *newest, qr_error *err)
+/* Reads every input, in order, into doc. Returns 0, or -1 with err set. */
+static int S_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *err)
 {
-    qr_doc *doc = qr_doc_new();
     qr_buf data = QR_BUF_INIT;
     *newest = 0;
     for (int i = 0; i < in->n; i++) {
@@ -346,11 +400,67 @@ static qr_doc *S_read_book(const inputs *in, time_t *newest, qr_error *err)
             goto fail;
     }
     qr_buf_release(&data);
-    return doc;
+    return 0;
 fail:
     qr_buf_release(&data);
-    qr_doc_free(doc);
-    return NULL;
+    return -1;
+}
+
+/*
+ * The manifest's print: settings, each where the command line did not set
+ * it. Every value is checked, overridden or not: one the typesetter does
+ * not understand is an error at its line:col in the manifest.
+ */
+static int S_apply_print(const qr_manifest *man, options *o, qr_error *err)
+{
+    const qr_manifest_print *p = &man->print;
+    qr_print_options given = o->print; /* what the manifest's values make */
+    if (p->trim.s && qr_print_set_trim(&given, p->trim.s) < 0)
+        return qr_error_set(err, QR_EX_DATAERR, man->file, p->trim.line, p->trim.col,
+                            "print.trim: unknown trim size '%s' (a5, a4, letter, 5.5x8.5in, "
+                            "6x9in, or WxH with a unit)",
+                            p->trim.s);
+    const qr_manifest_value *margin[4] = {&p->inner, &p->outer, &p->top, &p->bottom};
+    double *slot[4] = {&given.inner, &given.outer, &given.top, &given.bottom};
+    static const char *const name[4] = {"inner", "outer", "top", "bottom"};
+    for (int i = 0; i < 4; i++) {
+        if (!margin[i]->s)
+            continue;
+        double v = qr_print_parse_length(margin[i]->s);
+        if (v < 0)
+            return qr_error_set(err, QR_EX_DATAERR, man->file, margin[i]->line, margin[i]->col,
+                                "print.margins.%s: expected a length such as 20mm, 0.75in or "
+                                "54pt, not '%s'",
+                                name[i], margin[i]->s);
+        *slot[i] = v;
+    }
+    const qr_manifest_value *size[2] = {&p->size, &p->leading};
+    double *dst[2] = {&given.font_size, &given.leading};
+    for (int i = 0; i < 2; i++)
+        if (size[i]->s && S_parse_points(size[i]->s, dst[i]) < 0)
+            return qr_error_set(err, QR_EX_DATAERR, man->file, size[i]->line, size[i]->col,
+                                "print.%s: expected a size from 4 to 72 pt, not '%s'",
+                                i == 0 ? "size" : "leading", size[i]->s);
+    if (p->font.s)
+        given.font_family = p->font.s;
+    /* the command line's own settings stay */
+    if (!(o->cli & CLI_TRIM)) {
+        o->print.page_w = given.page_w;
+        o->print.page_h = given.page_h;
+    }
+    if (!(o->cli & CLI_MARGINS)) {
+        o->print.inner = given.inner;
+        o->print.outer = given.outer;
+        o->print.top = given.top;
+        o->print.bottom = given.bottom;
+    }
+    if (!(o->cli & CLI_FONT))
+        o->print.font_family = given.font_family;
+    if (!(o->cli & CLI_FONT_SIZE))
+        o->print.font_size = given.font_size;
+    if (!(o->cli & CLI_LEADING))
+        o->print.leading = given.leading;
+    return 0;
 }
 
 /* Output ------------------------------------------------------------------ */
@@ -459,8 +569,9 @@ static const char *const font_files[] = {
     "EBGaramond12-Bold.otf",
 };
 
+/* css_path: the stylesheet to use instead of styles/epub.css, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        qr_error *err)
+                        const char *css_path, qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
@@ -469,8 +580,17 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_init(&fontbuf[i]);
     S_datadir(&dd);
-    if (S_load_resource(dd.ptr, "styles/epub.css", "book.css", "text/css", &css, &style, err) < 0)
+    if (css_path) {
+        if (qr_read_file(css_path, &css, err) < 0)
+            goto done;
+        style.name = "book.css";
+        style.data = css.ptr;
+        style.len = css.len;
+        style.media_type = "text/css";
+    } else if (S_load_resource(dd.ptr, "styles/epub.css", "book.css", "text/css", &css, &style,
+                               err) < 0) {
         goto done;
+    }
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++) {
         char rel[256];
         snprintf(rel, sizeof rel, "fonts/%s", font_files[i]);
@@ -576,20 +696,33 @@ static int S_write_pdf(const qr_doc *doc, const options *opt, time_t date, const
     return rc;
 }
 
-static int S_cmd(int cmd, int argc, char **argv, const options *opt)
+static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
 {
     qr_error err;
     qr_error_clear(&err);
     inputs in = {0};
-    qr_doc *doc = NULL;
+    qr_manifest man;
+    memset(&man, 0, sizeof man);
+    options o = *cli_opt;
+    const options *opt = &o;
+    /* The manifest's strings live in the document's arena: the metadata
+     * points to them. */
+    qr_doc *doc = qr_doc_new();
     qr_buf out_dir = QR_BUF_INIT, path = QR_BUF_INIT;
     time_t newest = 0, modified = 0;
 
-    if (S_collect(argc, argv, &in, &err) < 0)
+    if (S_collect(argc, argv, &in, &man, qr_doc_arena(doc), &err) < 0)
         goto fail;
-    doc = S_read_book(&in, &newest, &err);
-    if (!doc)
+    if (S_apply_print(&man, &o, &err) < 0)
         goto fail;
+    if (!(o.cli & CLI_EMERGENCY))
+        o.print.breaking.emergency_stretch = 1.5 * o.print.font_size;
+    if (S_read_book(&in, doc, &newest, &err) < 0)
+        goto fail;
+    /* the manifest's metadata beats what the readers found */
+    qr_manifest_apply_meta(&man, qr_doc_meta(doc));
+    if (in.newest > newest)
+        newest = in.newest;
     if (cmd == CMD_TRACE) {
         qr_layout *lay = S_typeset(doc, opt, &err);
         if (!lay)
@@ -633,7 +766,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *opt)
         S_slug(doc, &in, &path);
         qr_buf_adds(&path, ".epub");
         qr_note("writing %s", path.ptr);
-        if (S_write_epub(doc, modified, path.ptr, opt->progress, &err) < 0)
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, man.stylesheet.path, &err) < 0)
             goto fail;
         if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
             fprintf(stderr, "quire: wrote %s\n", path.ptr);
@@ -690,7 +823,6 @@ int main(int argc, char **argv)
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
     qr_print_options_default(&opt.print);
     int level = QR_LOG_NORMAL;
-    int emergency_set = 0;
 
     S_install_signals();
     int c;
@@ -737,6 +869,7 @@ int main(int argc, char **argv)
                         optarg);
                 return QR_EX_USAGE;
             }
+            opt.cli |= CLI_TRIM;
             break;
         case OPT_MARGINS:
             if (S_parse_margins(optarg, &opt.print) < 0) {
@@ -746,8 +879,12 @@ int main(int argc, char **argv)
                         optarg);
                 return QR_EX_USAGE;
             }
+            opt.cli |= CLI_MARGINS;
             break;
-        case OPT_FONT: opt.print.font_family = optarg; break;
+        case OPT_FONT:
+            opt.print.font_family = optarg;
+            opt.cli |= CLI_FONT;
+            break;
         case OPT_FONT_SIZE:
         case OPT_LEADING:
             if (S_parse_points(optarg, c == OPT_FONT_SIZE ? &opt.print.font_size
@@ -756,6 +893,7 @@ int main(int argc, char **argv)
                         c == OPT_FONT_SIZE ? "--font-size" : "--leading", optarg);
                 return QR_EX_USAGE;
             }
+            opt.cli |= c == OPT_FONT_SIZE ? CLI_FONT_SIZE : CLI_LEADING;
             break;
         case OPT_RECTO: opt.print.recto_chapters = 1; break;
         case OPT_BREAK:
@@ -769,7 +907,8 @@ int main(int argc, char **argv)
                         optarg);
                 return QR_EX_USAGE;
             }
-            emergency_set |= strstr(optarg, "emergencystretch") != NULL;
+            if (strstr(optarg, "emergencystretch"))
+                opt.cli |= CLI_EMERGENCY;
             break;
         case 'q': level = QR_LOG_QUIET; break;
         case 'v': level = QR_LOG_VERBOSE; break;
@@ -778,8 +917,6 @@ int main(int argc, char **argv)
         default: S_usage(stderr); return QR_EX_USAGE;
         }
     }
-    if (!emergency_set)
-        opt.print.breaking.emergency_stretch = 1.5 * opt.print.font_size;
     qr_log_set_level(level);
     opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO);
     return S_cmd(dump, argc - optind, argv + optind, &opt);

@@ -73,6 +73,7 @@ static const struct {
     {"epub", suite_epub},
     {"e2e", suite_e2e},
     {"pdf", suite_pdf},
+    {"manifest", suite_manifest},
 };
 
 int main(int argc, char **argv)

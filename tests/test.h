@@ -113,5 +113,6 @@ void suite_epub(void);
 void suite_e2e(void);
 void suite_pdf(void);
 void suite_linebreak(void);
+void suite_manifest(void);
 
 #endif

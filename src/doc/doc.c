@@ -368,6 +368,15 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
     S_dump_field(out, "publisher", m->publisher);
     S_dump_field(out, "rights", m->rights);
     S_dump_field(out, "description", m->description);
+    /* Later fields: a line only when set, so older dumps stay valid. */
+    S_dump_field(out, "isbn", m->isbn);
+    for (int i = 0; i < m->n_subjects; i++)
+        S_dump_field(out, "subject", m->subjects[i]);
+    S_dump_field(out, "series", m->series);
+    S_dump_field(out, "series-position", m->series_position);
+    if (m->cover_data)
+        qr_buf_addf(out, "cover %s %dx%d %zu bytes\n", m->cover_type ? m->cover_type : "?",
+                    m->cover_width, m->cover_height, m->cover_len);
 
     qr_iter it;
     qr_iter_init(&it, doc->root);

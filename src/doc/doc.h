@@ -75,6 +75,17 @@ typedef struct qr_meta {
     const char *publisher;
     const char *rights;
     const char *description;
+    const char *isbn;                /* ISBN-10 or -13: its digits (and X) alone */
+    const char *const *subjects;     /* n_subjects strings (dc:subject, PDF keywords) */
+    int n_subjects;
+    const char *series;              /* the series the book belongs to */
+    const char *series_position;     /* its place in the series, a number ("2") */
+    /* The cover image: its bytes (arena), media type ("image/png" or
+     * "image/jpeg") and size in pixels; cover_data NULL when there is none. */
+    const char *cover_data;
+    size_t cover_len;
+    const char *cover_type;
+    int cover_width, cover_height;
 } qr_meta;
 
 /* Owned: free with qr_doc_free. */

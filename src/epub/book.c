@@ -327,7 +327,11 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
         bk->title = "Untitled";
     bk->subtitle = S_meta_str(a, m->subtitle);
 
+    if (m->isbn && *m->isbn)
+        bk->isbn_urn = qr_arena_printf(a, "urn:isbn:%s", m->isbn);
     bk->identifier = S_meta_str(a, m->identifier);
+    if (!bk->identifier)
+        bk->identifier = bk->isbn_urn; /* an ISBN is the book's own identifier */
     if (!bk->identifier) {
         /* No identifier given: derive one from the content, so that the same
          * text always gives the same book (never random). */
@@ -340,6 +344,9 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
     }
     qr_epub_format_time(opt->modified, bk->modified);
     bk->css_href = qr_arena_printf(a, QR_EPUB_STYLE_DIR "%s", opt->stylesheet->name);
+    if (m->cover_data && m->cover_len > 0 && m->cover_type)
+        bk->cover_href = strcmp(m->cover_type, "image/png") == 0 ? QR_EPUB_IMAGE_DIR "cover.png"
+                                                                 : QR_EPUB_IMAGE_DIR "cover.jpg";
     qr_buf_release(&tmp);
     return 0;
 }

@@ -117,7 +117,7 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     if (qr_epub_plan(&bk, doc, opt, err) < 0)
         goto cleanup;
 
-    n_files = 4 + bk.n_units;
+    n_files = 5 + bk.n_units; /* the last: the cover page, when there is a cover */
     files = xmalloc(sizeof *files * (size_t)n_files);
     for (int i = 0; i < n_files; i++)
         qr_buf_init(&files[i]);
@@ -132,6 +132,8 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
         if (opt->progress)
             opt->progress(opt->progress_ctx, i + 1, bk.n_units);
     }
+    if (bk.cover_href && qr_epub_write_cover(&bk, &x, &files[4 + bk.n_units], err) < 0)
+        goto cleanup;
 
     /* The container: a zip in memory. The source is kept (a second
      * reference) so its bytes can be read after zip_close. */
@@ -161,6 +163,16 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     qr_buf_adds(&name, bk.css_href);
     if (S_add(za, name.ptr, opt->stylesheet->data, opt->stylesheet->len, 0, dos, err) < 0)
         goto cleanup;
+    if (bk.cover_href) {
+        const qr_meta *m = qr_doc_meta_const(doc);
+        qr_buf_reset(&name);
+        qr_buf_addf(&name, QR_EPUB_DIR "%s", bk.cover_href);
+        /* images are compressed already: stored */
+        if (S_add(za, name.ptr, m->cover_data, m->cover_len, 1, dos, err) < 0 ||
+            S_add(za, QR_EPUB_DIR QR_EPUB_COVER_PAGE, files[4 + bk.n_units].ptr,
+                  files[4 + bk.n_units].len, 0, dos, err) < 0)
+            goto cleanup;
+    }
     for (int i = 0; i < opt->n_fonts; i++) {
         qr_buf_reset(&name);
         qr_buf_addf(&name, QR_EPUB_DIR QR_EPUB_FONT_DIR "%s", opt->fonts[i].name);

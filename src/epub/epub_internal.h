@@ -24,6 +24,8 @@
 #define QR_EPUB_TEXT_DIR "text/"
 #define QR_EPUB_STYLE_DIR "styles/"
 #define QR_EPUB_FONT_DIR "fonts/"
+#define QR_EPUB_IMAGE_DIR "images/"
+#define QR_EPUB_COVER_PAGE "text/cover.xhtml"
 
 #define QR_NS_XHTML "http://www.w3.org/1999/xhtml"
 #define QR_NS_OPS "http://www.idpf.org/2007/ops"
@@ -94,6 +96,8 @@ typedef struct qr_epub_book {
     const char *subtitle;   /* or NULL */
     const char *lang;       /* the book's language, never empty */
     const char *identifier; /* dc:identifier, never empty */
+    const char *isbn_urn;   /* "urn:isbn:..." when the book has an ISBN, else NULL */
+    const char *cover_href; /* from EPUB/, e.g. "images/cover.jpg"; NULL: no cover */
     char modified[24];      /* "YYYY-MM-DDThh:mm:ssZ" */
     const char *css_href;   /* from EPUB/, e.g. "styles/book.css" */
 } qr_epub_book;
@@ -120,5 +124,7 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
 int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
 int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
 int qr_epub_write_container_xml(qr_xw *x, qr_buf *out, qr_error *err);
+/* The cover page (QR_EPUB_COVER_PAGE): the cover image, alone. */
+int qr_epub_write_cover(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
 
 #endif

@@ -95,6 +95,27 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
     qr_xw_texts(x, bk->identifier);
     qr_xw_close(x);
     qr_xw_nl(x);
+    if (bk->isbn_urn) {
+        /* The ISBN: the unique identifier itself, or a second dc:identifier;
+         * EPUB 3.3 D.3 identifier-type with ONIX code list 5, where 15 is
+         * ISBN-13 and 02 ISBN-10. */
+        const char *ref = "#uid";
+        if (strcmp(bk->isbn_urn, bk->identifier) != 0) {
+            qr_xw_start(x, "dc:identifier");
+            qr_xw_attr(x, "id", "isbn");
+            qr_xw_texts(x, bk->isbn_urn);
+            qr_xw_close(x);
+            qr_xw_nl(x);
+            ref = "#isbn";
+        }
+        qr_xw_start(x, "meta");
+        qr_xw_attr(x, "refines", ref);
+        qr_xw_attr(x, "property", "identifier-type");
+        qr_xw_attr(x, "scheme", "onix:codelist5");
+        qr_xw_texts(x, strlen(bk->isbn_urn) == strlen("urn:isbn:") + 13 ? "15" : "02");
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
 
     /* EPUB 3.3: the first dc:title is the main title. */
     S_meta_el(x, "dc:title", bk->title);
@@ -150,6 +171,32 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
     S_opt_meta(x, "dc:publisher", m->publisher);
     S_opt_meta(x, "dc:rights", m->rights);
     S_opt_meta(x, "dc:description", m->description);
+    for (int i = 0; i < m->n_subjects; i++)
+        S_opt_meta(x, "dc:subject", m->subjects[i]);
+    if (m->series && *m->series) {
+        /* EPUB 3.3 D.3: belongs-to-collection, refined as a series with the
+         * book's place in it */
+        qr_xw_start(x, "meta");
+        qr_xw_attr(x, "property", "belongs-to-collection");
+        qr_xw_attr(x, "id", "series");
+        qr_xw_texts(x, m->series);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        qr_xw_start(x, "meta");
+        qr_xw_attr(x, "refines", "#series");
+        qr_xw_attr(x, "property", "collection-type");
+        qr_xw_texts(x, "series");
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        if (m->series_position && *m->series_position) {
+            qr_xw_start(x, "meta");
+            qr_xw_attr(x, "refines", "#series");
+            qr_xw_attr(x, "property", "group-position");
+            qr_xw_texts(x, m->series_position);
+            qr_xw_close(x);
+            qr_xw_nl(x);
+        }
+    }
 
     /* EPUB 3.3: exactly one dcterms:modified, CCYY-MM-DDThh:mm:ssZ. */
     qr_xw_start(x, "meta");
@@ -199,6 +246,12 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     S_item(x, "nav", QR_EPUB_NAV, "application/xhtml+xml", "nav");
     S_item(x, "ncx", QR_EPUB_NCX, "application/x-dtbncx+xml", NULL);
     S_item(x, "css", bk->css_href, "text/css", NULL);
+    if (bk->cover_href) {
+        /* EPUB 3.3: the cover-image property marks the cover (one item) */
+        S_item(x, "cover-image", bk->cover_href, qr_doc_meta_const(bk->doc)->cover_type,
+               "cover-image");
+        S_item(x, "cover", QR_EPUB_COVER_PAGE, "application/xhtml+xml", NULL);
+    }
     for (int i = 0; i < opt->n_fonts; i++) {
         char id[32], href[256];
         snprintf(id, sizeof id, "font-%d", i + 1);
@@ -215,6 +268,8 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_start(x, "spine");
     qr_xw_attr(x, "toc", "ncx");
     qr_xw_nl(x);
+    if (bk->cover_href)
+        S_itemref(x, "cover"); /* the cover page opens the book */
     for (int i = 0; i <= bk->n_units; i++) {
         if (i == bk->nav_pos)
             S_itemref(x, "nav");
@@ -355,6 +410,8 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_nl(x);
     qr_xw_start(x, "ol");
     qr_xw_nl(x);
+    if (bk->cover_href)
+        S_landmark(x, "cover", QR_EPUB_COVER_PAGE, "Cover");
     S_landmark(x, "toc", QR_EPUB_NAV "#toc", "Contents");
     if (bk->first_body >= 0)
         S_landmark(x, "bodymatter", bk->units[bk->first_body].href, "Start of content");

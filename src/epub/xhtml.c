@@ -216,3 +216,53 @@ int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *
     qr_xw_nl(x);
     return qr_xw_end(x, u->href, err);
 }
+
+int qr_epub_write_cover(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
+{
+    if (qr_xw_begin(x, out, err) < 0)
+        return -1;
+    char css[128], img[128];
+    snprintf(css, sizeof css, "../%s", bk->css_href);
+    snprintf(img, sizeof img, "../%s", bk->cover_href);
+    qr_xw_doctype_html(x);
+    qr_xw_start(x, "html");
+    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
+    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
+    qr_xw_attr(x, "xml:lang", bk->lang);
+    qr_xw_attr(x, "lang", bk->lang);
+    qr_xw_nl(x);
+    qr_xw_start(x, "head");
+    qr_xw_nl(x);
+    qr_xw_element(x, "title", bk->title);
+    qr_xw_nl(x);
+    qr_xw_start(x, "link");
+    qr_xw_attr(x, "rel", "stylesheet");
+    qr_xw_attr(x, "type", "text/css");
+    qr_xw_attr(x, "href", css);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x); /* head */
+    qr_xw_nl(x);
+    qr_xw_start(x, "body");
+    qr_xw_nl(x);
+    /* EPUB 3 Structural Semantics: cover, on the section. DPUB-ARIA 1.0's
+     * doc-cover is a role of the image (HTML allows it on <img>, not on
+     * <section>: EPUBCheck refuses it there). */
+    qr_xw_start(x, "section");
+    qr_xw_attr(x, "class", "cover");
+    qr_xw_attr(x, "epub:type", "cover");
+    qr_xw_nl(x);
+    qr_xw_start(x, "img");
+    qr_xw_attr(x, "src", img);
+    qr_xw_attr(x, "alt", "Cover");
+    qr_xw_attr(x, "role", "doc-cover");
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x); /* section */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* body */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* html */
+    qr_xw_nl(x);
+    return qr_xw_end(x, QR_EPUB_COVER_PAGE, err);
+}

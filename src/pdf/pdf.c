@@ -165,6 +165,72 @@ static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters
     }
 }
 
+/* The cover's PNG bytes, read by cairo. */
+typedef struct S_bytes {
+    const unsigned char *p;
+    size_t left;
+} S_bytes;
+
+static cairo_status_t S_read_bytes(void *closure, unsigned char *data, unsigned int length)
+{
+    S_bytes *b = closure;
+    if (length > b->left)
+        return CAIRO_STATUS_READ_ERROR;
+    memcpy(data, b->p, length);
+    b->p += length;
+    b->left -= length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/*
+ * Owned: the cover as a cairo surface (destroy it), or NULL with err set.
+ * A PNG is decoded by cairo; a JPEG is passed through as it is: its bytes
+ * are attached (CAIRO_MIME_TYPE_JPEG) to a blank image surface of its size,
+ * and cairo's PDF surface embeds them (DCTDecode) instead of the pixels.
+ * The bytes are the document's and outlive the surface.
+ */
+static cairo_surface_t *S_cover_surface(const qr_meta *m, qr_error *err)
+{
+    cairo_surface_t *img;
+    if (strcmp(m->cover_type, "image/png") == 0) {
+        S_bytes b = {(const unsigned char *)m->cover_data, m->cover_len};
+        img = cairo_image_surface_create_from_png_stream(S_read_bytes, &b);
+    } else {
+        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, m->cover_width, m->cover_height);
+        if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS)
+            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG,
+                                        (const unsigned char *)m->cover_data, m->cover_len, NULL,
+                                        NULL);
+    }
+    cairo_status_t st = cairo_surface_status(img);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0, "the cover image (%s) cannot be read: %s",
+                     m->cover_type, cairo_status_to_string(st));
+        return NULL;
+    }
+    return img;
+}
+
+/* The cover on a page of its own, scaled to fill the page (centred, the
+ * overflow cut), then a blank page behind it so the book's first page
+ * stays a recto. */
+static void S_draw_cover(cairo_t *cr, cairo_surface_t *img, double pw, double ph)
+{
+    double w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    double sc = pw / w > ph / h ? pw / w : ph / h;
+    cairo_save(cr);
+    cairo_rectangle(cr, 0, 0, pw, ph);
+    cairo_clip(cr);
+    cairo_translate(cr, (pw - w * sc) / 2, (ph - h * sc) / 2);
+    cairo_scale(cr, sc, sc);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_show_page(cr);
+    cairo_show_page(cr);
+}
+
 /* "2021-01-02T03:04:05Z" */
 static void S_iso_date(time_t t, char *out, size_t size)
 {
@@ -175,15 +241,20 @@ static void S_iso_date(time_t t, char *out, size_t size)
 
 int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out, qr_error *err)
 {
+    const qr_meta *m = qr_doc_meta_const(doc);
+    cairo_surface_t *cover = NULL;
+    if (m->cover_data && m->cover_type && !(cover = S_cover_surface(m, err)))
+        return -1;
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(S_write, out, lay->page_w, lay->page_h);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
+        if (cover)
+            cairo_surface_destroy(cover);
         return qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0, "cairo cannot make a PDF: %s",
                             cairo_status_to_string(cairo_surface_status(surface)));
     }
     cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5);
-    const qr_meta *m = qr_doc_meta_const(doc);
     char when[32];
     S_iso_date(date, when, sizeof when);
     if (m->title)
@@ -203,11 +274,27 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
     }
     if (m->description)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, m->description);
+    if (m->n_subjects > 0) {
+        qr_buf keywords = QR_BUF_INIT;
+        for (int i = 0; i < m->n_subjects; i++) {
+            if (keywords.len)
+                qr_buf_adds(&keywords, ", ");
+            qr_buf_adds(&keywords, m->subjects[i]);
+        }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_KEYWORDS, keywords.ptr);
+        qr_buf_release(&keywords);
+    }
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "quire " QUIRE_VERSION);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, when);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, when);
 
     cairo_t *cr = cairo_create(surface);
+    int first = 0; /* pages before the layout's first */
+    if (cover) {
+        S_draw_cover(cr, cover, lay->page_w, lay->page_h);
+        cairo_surface_destroy(cover);
+        first = 2;
+    }
     cairo_tag_begin(cr, "Document", NULL);
     size_t cap = 4096;
     int *clusters = xmalloc(cap * sizeof *clusters);
@@ -237,7 +324,8 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
         for (int l = level - 1; l > 0 && !parent; l--)
             parent = parents[l - 1];
         char attrs[96];
-        snprintf(attrs, sizeof attrs, "page=%d pos=[0 %.2f]", o->page + 1, o->y > 0 ? o->y : 0);
+        snprintf(attrs, sizeof attrs, "page=%d pos=[0 %.2f]", o->page + 1 + first,
+                 o->y > 0 ? o->y : 0);
         int id = cairo_pdf_surface_add_outline(surface, parent, o->title, attrs, 0);
         parents[level] = id;
         for (int l = level + 1; l < 8; l++)

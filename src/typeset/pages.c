@@ -898,11 +898,16 @@ static size_t S_front_matter(pb *b, size_t body_pages)
                       y + o->font_size * 0.8);
     y = o->top + b->text_h / 2;
     for (int i = 0; i < m->n_creators; i++) {
+        /* authors by name alone; the others (MARC relators) say what they did */
+        static const struct {
+            const char *role, *prefix;
+        } roles[] = {{"trl", "Translated by "}, {"edt", "Edited by "}, {"ill", "Illustrated by "}};
+        const char *prefix = "";
+        for (size_t k = 0; k < QR_ARRAY_LEN(roles) && m->creators[i].role; k++)
+            if (strcmp(m->creators[i].role, roles[k].role) == 0)
+                prefix = roles[k].prefix;
         char line[512];
-        snprintf(line, sizeof line, "%s%s",
-                 m->creators[i].role && strcmp(m->creators[i].role, "trl") == 0 ? "Translated by "
-                                                                                : "",
-                 m->creators[i].name);
+        snprintf(line, sizeof line, "%s%s", prefix, m->creators[i].name);
         y = S_place_block(b, p, line, QR_FACE_REGULAR, o->font_size * 1.3, y) + o->font_size * 0.6;
     }
     if (m->publisher)
