@@ -288,7 +288,9 @@ int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int
         unsigned char c = (unsigned char)word[i];
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
     }
+    low[len] = '\0'; /* libhyphen reads past word_size to the terminator */
     char hyphens[256 + 5];
+    memset(hyphens, 0, sizeof hyphens);
     char **rep = NULL;
     int *pos = NULL, *cut = NULL;
     int n = 0;
