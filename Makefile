@@ -18,7 +18,7 @@ TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) src/main.d
 
-.PHONY: all deps book check bench clean format lint
+.PHONY: all deps book check bench bench-deps clean format lint
 .DEFAULT_GOAL := all
 
 all: deps
@@ -44,9 +44,18 @@ tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 check: quire tests/runner
 	tests/runner
 
-# Speed and memory, with peers side by side where installed (CORPUS=DIR, RUNS=N).
-bench: quire
+# Speed, memory and typesetting quality, with peers side by side where
+# installed (CORPUS=DIR, RUNS=N, PEERS=LIST, PEER_TIMEOUT=S); `make bench-deps`
+# installs the peers: pandoc, xelatex, WeasyPrint (Debian), Typst (npm).
+bench: quire tests/bench/pdfquality
 	tests/bench/bench.sh
+
+tests/bench/pdfquality: tests/bench/pdfquality.c
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) -O2 -o $@ $< \
+		$$(pkg-config --cflags --libs libxml-2.0) -lm
+
+bench-deps:
+	@sh tests/bench/deps
 
 format:
 	clang-format -i $$(find src tests -name '*.[ch]')
@@ -86,15 +95,13 @@ valgrind: quire
 # and a scratch corpus in tests/out/fuzz/; crashes are saved there too.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
-FUZZ_PKGS    := libzip libxml-2.0 yaml-0.1
 FUZZ_TARGETS := tests/fuzz/fuzz_text tests/fuzz/fuzz_epub
 FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 $(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h)
 	$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(FUZZ_FLAGS) -Isrc \
-		$(shell pkg-config --cflags $(FUZZ_PKGS)) -o $@ $(filter %.c,$^) \
-		$(shell pkg-config --libs $(FUZZ_PKGS))
+		$(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
 
 fuzz: $(FUZZ_TARGETS)
 	@for t in text epub; do \
