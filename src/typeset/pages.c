@@ -247,10 +247,28 @@ static int S_break(pb *b, pblock *bl, int looseness)
     return 0;
 }
 
-/* Whether a re-broken paragraph has a line wider than the measure. */
-static int S_has_overfull(const pblock *bl)
+/* The worst badness of a paragraph's lines but its last (TeX §108). */
+static int S_worst_badness(const pblock *bl)
 {
-    return S_lines_overfull(bl->lines, bl->n_lines);
+    int worst = 0;
+    for (size_t i = 0; i + 1 < bl->n_lines; i++)
+        if (bl->lines[i].badness > worst)
+            worst = bl->lines[i].badness;
+    return worst;
+}
+
+/* Whether a paragraph re-broken to fix a page is worse than allowed: a line
+ * wider than the measure, or much looser than the tolerance (five times its
+ * badness) when the paragraph's own breaking had no such line: the
+ * breaker's last passes take anything to reach a line count. */
+static int S_rebreak_bad(const pb *b, const pblock *bl, int worst_before)
+{
+    if (S_lines_overfull(bl->lines, bl->n_lines))
+        return 1;
+    int limit = 5 * (int)b->opt->breaking.tolerance; /* 1000 by default: r below 2.2 */
+    if (worst_before > limit)
+        limit = worst_before;
+    return S_worst_badness(bl) > limit;
 }
 
 static pblock *S_block(pb *b, int kind, const qr_node *node)
@@ -421,9 +439,11 @@ static pos S_page_cut(pb *b, pos start, int cap)
             continue;
         tries++;
         size_t before = bl->n_lines;
+        int worst_before = S_worst_badness(bl);
         static const int tight_first[] = {-1, 1};
         for (int t = 0; t < 2; t++) {
-            if (S_break(b, bl, tight_first[t]) < 0 || bl->n_lines == before || S_has_overfull(bl)) {
+            if (S_break(b, bl, tight_first[t]) < 0 || bl->n_lines == before ||
+                S_rebreak_bad(b, bl, worst_before)) {
                 S_break(b, bl, 0);
                 continue;
             }
