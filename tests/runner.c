@@ -74,6 +74,8 @@ static const struct {
     {"e2e", suite_e2e},
     {"pdf", suite_pdf},
     {"manifest", suite_manifest},
+    {"regress", suite_regress},
+    {"bad", suite_bad},
 };
 
 int main(int argc, char **argv)

@@ -114,5 +114,7 @@ void suite_e2e(void);
 void suite_pdf(void);
 void suite_linebreak(void);
 void suite_manifest(void);
+void suite_bad(void);
+void suite_regress(void);
 
 #endif

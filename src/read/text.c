@@ -325,17 +325,28 @@ static const char *const months[] = {"january", "february", "march",     "april"
                                      "may",     "june",     "july",      "august",
                                      "september", "october", "november", "december"};
 
+/* The value of the digits at the start of s[0..len), at most nine of them;
+ * 0 if there are none. (The text is not NUL-terminated: no atoi or strtol,
+ * which read on past len.) */
+static int S_digits_value(const char *s, size_t len)
+{
+    int v = 0;
+    for (size_t i = 0; i < len && i < 9 && isdigit((unsigned char)s[i]); i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 /* Arena: "December 25, 2008", "April, 2001" or "2008-12-25" as ISO 8601. */
 static const char *S_parse_date(reader *r, const char *v, size_t len)
 {
     int month = 0, day = 0, year = 0;
     size_t i = 0;
     if (len >= 4 && isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[3])) {
-        year = atoi(v);
+        year = S_digits_value(v, len);
         if (len >= 7 && v[4] == '-')
-            month = atoi(v + 5);
+            month = S_digits_value(v + 5, len - 5);
         if (len >= 10 && v[7] == '-')
-            day = atoi(v + 8);
+            day = S_digits_value(v + 8, len - 8);
     } else {
         for (int m = 0; m < 12; m++) {
             size_t ml = strlen(months[m]);
@@ -500,9 +511,9 @@ static void S_gutenberg(reader *r)
             for (size_t k = 0; k + 7 < jl; k++) {
                 if (strncasecmp(jt + k, "ebook #", 7) == 0 && isdigit((unsigned char)jt[k + 7]) &&
                     !m->source && (r->flags & QR_READ_FIRST)) {
-                    long num = strtol(jt + k + 7, NULL, 10);
+                    int num = S_digits_value(jt + k + 7, jl - k - 7);
                     m->source = qr_arena_printf(qr_doc_arena(r->doc),
-                                                "https://www.gutenberg.org/ebooks/%ld", num);
+                                                "https://www.gutenberg.org/ebooks/%d", num);
                 }
             }
         }

@@ -1,0 +1,564 @@
+/*
+ * e2e_bad.c: the quire command against bad and extreme inputs, as a user
+ * (or an attacker) could give them: special files, a 50 MB paragraph, a
+ * 100,000-letter word, 100,000 chapters, 10,000 nested-looking lines, a
+ * paragraph of underscores, a build interrupted by SIGINT or SIGTERM, a
+ * read-only output folder, and titles that look like paths. Whatever the
+ * input: no crash, no hang, no partial or lost book, nothing written
+ * outside the output folder.
+ *
+ * Each run has a time limit (a hang fails the case instead of the suite);
+ * with -v the runner prints the time and peak memory of the large builds.
+ * The builds ask for the EPUB only (-f epub): the PDF edition is under way.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test.h"
+
+/* Declared in test.h too; repeated so this file builds warning-free alone. */
+void suite_bad(void);
+
+/* The program under test: $QUIRE (a sanitizer build, say), else ./quire. */
+static const char *S_quire_path(void)
+{
+    const char *q = getenv("QUIRE");
+    return q && *q ? q : "./quire";
+}
+
+/* How a run of quire went. */
+typedef struct run {
+    int status;      /* exit status, 128+N for signal N, -1: did not run or timed out */
+    double seconds;  /* wall-clock time */
+    long max_rss_kb; /* peak resident memory */
+    qr_buf err;      /* what it printed on stderr */
+} run;
+
+enum { RUN_NOBODY = 1 << 0 }; /* run as the user nobody (only as root) */
+
+#define NOBODY_UID 65534
+#define NOBODY_FAILED 125 /* the child could not become nobody */
+
+static double S_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void S_sleep_ms(double ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)((ms - 1000.0 * (time_t)(ms / 1000)) * 1e6)};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/*
+ * Runs quire with args (NULL-terminated, after argv[0]), stdin from
+ * /dev/null, stdout discarded, stderr kept in r->err. With sig > 0, sends
+ * sig delay_ms after the start. A run longer than timeout_s is killed and
+ * fails the case. Returns r->status.
+ */
+static int S_run(const char *const args[], int flags, int sig, double delay_ms, int timeout_s,
+                 run *r)
+{
+    const char *argv[16] = {S_quire_path()};
+    int n = 1;
+    for (; args[n - 1] && n < 15; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    r->status = -1;
+    r->seconds = 0;
+    r->max_rss_kb = 0;
+    qr_buf_reset(&r->err);
+    mkdir("tests/out", 0777);
+    const char *errfile = "tests/out/e2e-bad.stderr";
+    double start = S_now();
+    pid_t pid = fork();
+    if (pid < 0) {
+        qt_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+        int er = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+        dup2(in, 0);
+        dup2(out, 1);
+        dup2(er, 2);
+        if ((flags & RUN_NOBODY) &&
+            (setgroups(0, NULL) < 0 || setgid(NOBODY_UID) < 0 || setuid(NOBODY_UID) < 0)) {
+            fprintf(stderr, "cannot become nobody: %s\n", strerror(errno));
+            _exit(NOBODY_FAILED);
+        }
+        execv(argv[0], (char *const *)argv);
+        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (sig > 0) {
+        S_sleep_ms(delay_ms);
+        kill(pid, sig); /* a finished child is a zombie until waited: no harm */
+    }
+    int status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof ru);
+    for (;;) {
+        pid_t w = wait4(pid, &status, WNOHANG, &ru);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            qt_fail(__FILE__, __LINE__, "wait: %s", strerror(errno));
+            return -1;
+        }
+        if (S_now() - start > timeout_s) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            qt_read(errfile, &r->err);
+            qt_fail(__FILE__, __LINE__, "%s %s: no result after %d s: killed", argv[1], argv[n - 1],
+                    timeout_s);
+            return -1;
+        }
+        S_sleep_ms(2);
+    }
+    r->seconds = S_now() - start;
+    r->max_rss_kb = ru.ru_maxrss;
+    qt_read(errfile, &r->err);
+    if (WIFEXITED(status))
+        r->status = WEXITSTATUS(status);
+    else if (WIFSIGNALED(status))
+        r->status = 128 + WTERMSIG(status);
+    return r->status;
+}
+
+static void S_report(const char *what, const run *r)
+{
+    if (qt_verbose())
+        fprintf(stderr, "  %s: exit %d, %.2f s, %ld MB peak memory\n", what, r->status, r->seconds,
+                r->max_rss_kb / 1024);
+}
+
+static int S_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+/* Number of entries in a folder, less . and .., and whether any is a
+ * temporary file (*.tmp.*). -1 if it cannot be read. */
+static int S_count_files(const char *dir, int *tmp)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int n = 0;
+    if (tmp)
+        *tmp = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        n++;
+        if (tmp && strstr(e->d_name, ".tmp."))
+            *tmp = 1;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Writes text to path, failing the case if it cannot. */
+static void S_write(const char *path, const char *text, size_t len)
+{
+    if (qt_write(path, text, len) != 0)
+        qt_fail(__FILE__, __LINE__, "cannot write %s", path);
+}
+
+/* Special files where a manuscript is expected: refused at once (66). ------ */
+
+static void test_special_files(void)
+{
+    qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-special", &dir);
+    qr_buf_addf(&out, "%s/out", dir.ptr);
+    /* a named pipe: opening it for reading must not wait for a writer */
+    qr_buf_addf(&path, "%s/pipe.txt", dir.ptr);
+    if (mkfifo(path.ptr, 0666) < 0) {
+        qt_fail(__FILE__, __LINE__, "mkfifo %s: %s", path.ptr, strerror(errno));
+    } else {
+        const char *a[] = {"build", "-f", "epub", "-o", out.ptr, path.ptr, NULL};
+        CHECK_INT_EQ(S_run(a, 0, 0, 0, 20, &r), 66);
+        CHECK_CONTAINS(r.err.ptr, "pipe.txt: error: not a regular file");
+    }
+    /* a device */
+    const char *dev[] = {"build", "-f", "epub", "-o", out.ptr, "/dev/null", NULL};
+    CHECK_INT_EQ(S_run(dev, 0, 0, 0, 20, &r), 66);
+    CHECK_CONTAINS(r.err.ptr, "/dev/null: error: not a regular file");
+    /* a project whose seeds/ holds only a folder named like a manuscript */
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/project/seeds/chapter.txt", dir.ptr);
+    const char *mk[] = {"mkdir", "-p", path.ptr, NULL};
+    qt_run(mk, NULL, NULL, NULL);
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/project", dir.ptr);
+    const char *proj[] = {"build", "-f", "epub", path.ptr, NULL};
+    CHECK_INT_EQ(S_run(proj, 0, 0, 0, 20, &r), 66);
+    CHECK_CONTAINS(r.err.ptr, "error: no manuscript files in this folder");
+    CHECK(!S_exists(out.ptr));
+    qr_buf_release(&dir);
+    qr_buf_release(&path);
+    qr_buf_release(&out);
+    qr_buf_release(&r.err);
+}
+
+/* Extremes of size: each must build, in bounded time. --------------------- */
+
+/* Builds src into dir/out and checks the book: exit 0, one file named
+ * `epub`, and the entry `entry` of it containing `needle` (may be NULL). */
+static void S_build_big(const char *what, const char *dir, const char *src, const char *epub,
+                        const char *entry, const char *needle)
+{
+    qr_buf out = QR_BUF_INIT, book = QR_BUF_INIT, text = QR_BUF_INIT;
+    run r = {0};
+    qr_buf_addf(&out, "%s/out", dir);
+    const char *a[] = {"build", "-f", "epub", "-o", out.ptr, src, NULL};
+    if (S_run(a, 0, 0, 0, 600, &r) != 0)
+        qt_fail(__FILE__, __LINE__, "%s: exit %d: %s", what, r.status, r.err.ptr);
+    S_report(what, &r);
+    qr_buf_addf(&book, "%s/%s", out.ptr, epub);
+    int tmp = 0;
+    CHECK_INT_EQ(S_count_files(out.ptr, &tmp), 1);
+    CHECK(!tmp);
+    if (entry && r.status == 0) {
+        if (qt_epub_entry(book.ptr, entry, &text) != 0)
+            qt_fail(__FILE__, __LINE__, "%s: %s has no %s", what, book.ptr, entry);
+        else if (needle && !strstr(text.ptr, needle))
+            qt_fail(__FILE__, __LINE__, "%s: %s lacks \"%.60s\"", what, entry, needle);
+    }
+    qr_buf_release(&out);
+    qr_buf_release(&book);
+    qr_buf_release(&text);
+    qr_buf_release(&r.err);
+}
+
+/* A paragraph of 50 MB on one line. */
+static void test_huge_line(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT;
+    qt_scratch("bad-huge-line", &dir);
+    qr_buf_addf(&src, "%s/huge.txt", dir.ptr);
+    static const char words[] = "lorem ipsum dolor sit amet, consectetur adipiscing elit; ";
+    qr_buf_adds(&data, "Huge Line\n\n");
+    while (data.len < 50u * 1024 * 1024)
+        qr_buf_add(&data, words, sizeof words - 1);
+    qr_buf_adds(&data, "the-last-words.\n");
+    S_write(src.ptr, data.ptr, data.len);
+    S_build_big("50 MB line", dir.ptr, src.ptr, "huge-line.epub", "EPUB/text/chapter-001.xhtml",
+                "elit; the-last-words.</p>");
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+}
+
+/* One word of 100,000 letters. */
+static void test_long_word(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT, word = QR_BUF_INIT;
+    qt_scratch("bad-long-word", &dir);
+    qr_buf_addf(&src, "%s/word.txt", dir.ptr);
+    for (int i = 0; i < 100000; i++)
+        qr_buf_addc(&word, 'a' + i % 26);
+    qr_buf_addf(&data, "Long Word\n\n%s\n", word.ptr);
+    S_write(src.ptr, data.ptr, data.len);
+    S_build_big("100,000-letter word", dir.ptr, src.ptr, "long-word.epub",
+                "EPUB/text/chapter-001.xhtml", word.ptr);
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+    qr_buf_release(&word);
+}
+
+/* 100,000 chapters, a line of text each. */
+static void test_many_chapters(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT;
+    qt_scratch("bad-many-chapters", &dir);
+    qr_buf_addf(&src, "%s/many.txt", dir.ptr);
+    qr_buf_adds(&data, "Many Chapters\n\n");
+    for (int i = 1; i <= 100000; i++)
+        qr_buf_addf(&data, "CHAPTER %d\n\nThe text of chapter %d.\n\n", i, i);
+    S_write(src.ptr, data.ptr, data.len);
+    /* the title block is front matter: chapter 100000 is unit 100001 */
+    S_build_big("100,000 chapters", dir.ptr, src.ptr, "many-chapters.epub",
+                "EPUB/text/chapter-100001.xhtml", "The text of chapter 100000.");
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+}
+
+/* 10,000 lines of '>' marks, one more on each line: what a deeply nested
+ * block quote would look like in Markdown; in plain text, only text. */
+static void test_nested_lines(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT;
+    qt_scratch("bad-nested", &dir);
+    qr_buf_addf(&src, "%s/nested.txt", dir.ptr);
+    qr_buf_adds(&data, "Nested Quotes\n\n");
+    for (int i = 1; i <= 10000; i++) {
+        qr_buf_grow(&data, (size_t)i);
+        memset(data.ptr + data.len, '>', (size_t)i);
+        data.len += (size_t)i;
+        qr_buf_addf(&data, " level %d\n", i);
+    }
+    S_write(src.ptr, data.ptr, data.len);
+    S_build_big("10,000 nested lines", dir.ptr, src.ptr, "nested-quotes.epub",
+                "EPUB/text/chapter-001.xhtml", "&gt; level 10000");
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+}
+
+/* 400,000 underscores opening emphasis, and as many closing it: each once
+ * nested one level deeper (a stack overflow), and the openers without a
+ * closer took time growing with the square of their number. */
+static void test_underscores(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT;
+    qt_scratch("bad-underscores", &dir);
+    qr_buf_addf(&src, "%s/under.txt", dir.ptr);
+    qr_buf_adds(&data, "Underscores\n\n");
+    for (int i = 0; i < 400000; i++)
+        qr_buf_adds(&data, "_a ");
+    qr_buf_addc(&data, 'b');
+    for (int i = 0; i < 400000; i++)
+        qr_buf_addc(&data, '_');
+    qr_buf_adds(&data, "\n\n");
+    for (int i = 0; i < 400000; i++)
+        qr_buf_adds(&data, "_a ");
+    qr_buf_adds(&data, "the end.\n");
+    S_write(src.ptr, data.ptr, data.len);
+    S_build_big("800,000 underscores", dir.ptr, src.ptr, "underscores.epub",
+                "EPUB/text/chapter-001.xhtml", "_a _a the end.</p>");
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+}
+
+/* Interrupted builds. ------------------------------------------------------ */
+
+/*
+ * SIGINT or SIGTERM while War and Peace is built over an older book of
+ * the same name: the exit is by the signal (or non-zero), no temporary file
+ * is left, and the book is the older one, whole, or (if the signal came
+ * after the rename) the new one, whole. The signal is sent at 50 ms, then
+ * at points spread over a build's time, up to and past its end (the
+ * writing); the case passes only if at least one build was interrupted.
+ */
+static void S_interrupt(int sig, const char *name)
+{
+    qr_buf dir = QR_BUF_INIT, ref = QR_BUF_INIT, out = QR_BUF_INIT, book = QR_BUF_INIT;
+    qr_buf refbook = QR_BUF_INIT, refdata = QR_BUF_INIT, now = QR_BUF_INIT;
+    run r = {0};
+    const char *src = "tests/corpus/war-and-peace.txt";
+    static const char old[] = "an older book of the same name";
+    qr_buf_addf(&ref, "tests/out/bad-signal-%s", name);
+    qt_scratch(ref.ptr + strlen("tests/out/"), &dir);
+    qr_buf_reset(&ref);
+    qr_buf_addf(&ref, "%s/ref", dir.ptr);
+    qr_buf_addf(&out, "%s/out", dir.ptr);
+    mkdir(out.ptr, 0777);
+    qr_buf_addf(&book, "%s/war-and-peace.epub", out.ptr);
+    qr_buf_addf(&refbook, "%s/war-and-peace.epub", ref.ptr);
+    /* the whole build, uninterrupted: its bytes and its time */
+    const char *a[] = {"build", "-f", "epub", "-o", ref.ptr, src, NULL};
+    if (S_run(a, 0, 0, 0, 300, &r) != 0 || qt_read(refbook.ptr, &refdata) != 0) {
+        qt_fail(__FILE__, __LINE__, "%s: the reference build failed: %s", src, r.err.ptr);
+        goto done;
+    }
+    double whole_ms = r.seconds * 1000;
+    static const double at[] = {-50, 0.3, 0.6, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05};
+    int interrupted = 0, finished = 0;
+    for (size_t i = 0; i < QR_ARRAY_LEN(at); i++) {
+        S_write(book.ptr, old, sizeof old - 1);
+        double delay = at[i] < 0 ? -at[i] : at[i] * whole_ms;
+        const char *b[] = {"build", "-f", "epub", "-o", out.ptr, src, NULL};
+        int rc = S_run(b, 0, sig, delay, 300, &r);
+        if (rc == 0)
+            finished++;
+        else if (rc > 0)
+            interrupted++;
+        if (rc > 0 && rc != 128 + sig && qt_verbose())
+            fprintf(stderr, "  %s at %.0f ms: exit %d: %s", name, delay, rc, r.err.ptr);
+        int tmp = 0;
+        CHECK_INT_EQ(S_count_files(out.ptr, &tmp), 1);
+        if (tmp)
+            qt_fail(__FILE__, __LINE__, "%s at %.0f ms: a temporary file is left", name, delay);
+        qr_buf_reset(&now);
+        CHECK_INT_EQ(qt_read(book.ptr, &now), 0);
+        int is_old = now.len == sizeof old - 1 && memcmp(now.ptr, old, now.len) == 0;
+        int is_new = now.len == refdata.len && memcmp(now.ptr, refdata.ptr, now.len) == 0;
+        if (rc == 0 ? !is_new : !(is_old || is_new))
+            qt_fail(__FILE__, __LINE__, "%s at %.0f ms (exit %d): the book is %s", name, delay, rc,
+                    is_old ? "the old one" : "neither the old nor a whole new one");
+    }
+    if (qt_verbose())
+        fprintf(stderr, "  %s: a build takes %.0f ms; %d of %zu runs interrupted\n", name, whole_ms,
+                interrupted, QR_ARRAY_LEN(at));
+    if (interrupted == 0)
+        qt_fail(__FILE__, __LINE__, "%s: no build was interrupted (%d finished first)", name,
+                finished);
+done:
+    qr_buf_release(&dir);
+    qr_buf_release(&ref);
+    qr_buf_release(&out);
+    qr_buf_release(&book);
+    qr_buf_release(&refbook);
+    qr_buf_release(&refdata);
+    qr_buf_release(&now);
+    qr_buf_release(&r.err);
+}
+
+static void test_sigint(void)
+{
+    S_interrupt(SIGINT, "SIGINT");
+}
+
+static void test_sigterm(void)
+{
+    S_interrupt(SIGTERM, "SIGTERM");
+}
+
+/* A read-only output folder: 73, nothing written. ------------------------- */
+
+static void test_readonly_output(void)
+{
+    qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, sub = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-readonly", &dir);
+    qr_buf_addf(&out, "%s/out", dir.ptr);
+    qr_buf_addf(&sub, "%s/sub", out.ptr);
+    mkdir(out.ptr, 0777);
+    chmod(dir.ptr, 0755);
+    chmod(out.ptr, 0555);
+    /* Root writes through any mode bits: the build runs as nobody then. */
+    int flags = geteuid() == 0 ? RUN_NOBODY : 0;
+    const char *seed = "seeds/000_5b71d4f8b3bd2c5d.txt";
+    const char *a[] = {"build", "-f", "epub", "-o", out.ptr, seed, NULL};
+    int rc = S_run(a, flags, 0, 0, 60, &r);
+    if (rc == NOBODY_FAILED && strstr(r.err.ptr, "cannot become nobody")) {
+        qt_skip("running as root, and cannot switch to the user nobody to make a read-only "
+                "folder read-only");
+        goto done;
+    }
+    if (rc == 127 || (flags && strstr(r.err.ptr, "cannot run"))) {
+        qt_skip("running as root, and the user nobody cannot run quire from here");
+        goto done;
+    }
+    CHECK_INT_EQ(rc, 73);
+    CHECK_CONTAINS(r.err.ptr, "who-hacked-sony.epub: error: cannot create: Permission denied");
+    CHECK_INT_EQ(S_count_files(out.ptr, NULL), 0);
+    /* an output folder to be made inside it */
+    const char *b[] = {"build", "-f", "epub", "-o", sub.ptr, seed, NULL};
+    CHECK_INT_EQ(S_run(b, flags, 0, 0, 60, &r), 73);
+    CHECK_CONTAINS(r.err.ptr, "error: cannot create the output folder: Permission denied");
+    CHECK_INT_EQ(S_count_files(out.ptr, NULL), 0);
+done:
+    chmod(out.ptr, 0755);
+    qr_buf_release(&dir);
+    qr_buf_release(&out);
+    qr_buf_release(&sub);
+    qr_buf_release(&r.err);
+}
+
+/* Titles that look like paths: the book stays in the output folder. ------- */
+
+static void test_title_paths(void)
+{
+    static const struct {
+        const char *file, *text, *epub;
+    } cases[] = {
+        {"a.txt", "../../evil/../name\n\nText.\n", "evil-name.epub"},
+        {"b.txt", "/tmp/x\n\nText.\n", "tmp-x.epub"},
+        {"dotdot.txt", "..\n\nText.\n", "dotdot.epub"},
+        {"c.txt", "Title: ../../../etc/passwd\nAuthor: Nobody\n\nText.\n", "etc-passwd.epub"},
+        {"d.txt", "\\..\\..\\windows\\evil.epub\n\nText.\n", "windows-evil-epub.epub"},
+    };
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, out = QR_BUF_INIT, path = QR_BUF_INIT;
+    qr_buf data = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-paths", &dir);
+    for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
+        qr_buf_reset(&src);
+        qr_buf_addf(&src, "%s/%s", dir.ptr, cases[i].file);
+        S_write(src.ptr, cases[i].text, strlen(cases[i].text));
+        qr_buf_reset(&out);
+        qr_buf_addf(&out, "%s/out%zu/deeper", dir.ptr, i);
+        const char *mk[] = {"mkdir", "-p", out.ptr, NULL};
+        qt_run(mk, NULL, NULL, NULL);
+        const char *a[] = {"build", "-f", "epub", "-o", out.ptr, src.ptr, NULL};
+        CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 0);
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/%s", out.ptr, cases[i].epub);
+        if (!S_exists(path.ptr))
+            qt_fail(__FILE__, __LINE__, "%s: expected %s", cases[i].file, path.ptr);
+        CHECK_INT_EQ(S_count_files(out.ptr, NULL), 1);
+        /* nothing beside the output folder, nor above it */
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/out%zu", dir.ptr, i);
+        CHECK_INT_EQ(S_count_files(path.ptr, NULL), 1);
+    }
+    CHECK_INT_EQ(S_count_files(dir.ptr, NULL), 2 * (int)QR_ARRAY_LEN(cases));
+    CHECK(!S_exists("tests/out/evil") && !S_exists("tests/evil") && !S_exists("evil"));
+
+    /* The book's name is a symbolic link to a file outside: the link is
+     * replaced, the file it pointed to is left alone. */
+    qr_buf_reset(&out);
+    qr_buf_addf(&out, "%s/out0/deeper", dir.ptr);
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/evil-name.epub", out.ptr);
+    unlink(path.ptr);
+    qr_buf outside = QR_BUF_INIT;
+    qr_buf_addf(&outside, "%s/outside.txt", dir.ptr);
+    S_write(outside.ptr, "outside", 7);
+    if (symlink("../../outside.txt", path.ptr) < 0)
+        qt_fail(__FILE__, __LINE__, "symlink: %s", strerror(errno));
+    qr_buf_reset(&src);
+    qr_buf_addf(&src, "%s/a.txt", dir.ptr);
+    const char *a[] = {"build", "-f", "epub", "-o", out.ptr, src.ptr, NULL};
+    CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 0);
+    struct stat st;
+    CHECK(lstat(path.ptr, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(qt_read(outside.ptr, &data) == 0 && strcmp(data.ptr, "outside") == 0);
+    qr_buf_release(&outside);
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&out);
+    qr_buf_release(&path);
+    qr_buf_release(&data);
+    qr_buf_release(&r.err);
+}
+
+void suite_bad(void)
+{
+    qt_case("bad/special-files", test_special_files);
+    qt_case("bad/huge-line", test_huge_line);
+    qt_case("bad/long-word", test_long_word);
+    qt_case("bad/many-chapters", test_many_chapters);
+    qt_case("bad/nested-lines", test_nested_lines);
+    qt_case("bad/underscores", test_underscores);
+    qt_case("bad/sigint", test_sigint);
+    qt_case("bad/sigterm", test_sigterm);
+    qt_case("bad/readonly-output", test_readonly_output);
+    qt_case("bad/title-paths", test_title_paths);
+}
