@@ -118,6 +118,11 @@ void qr_epub_format_time(time_t t, char out[24]);
 void qr_epub_content_uuid(const char *data, size_t len, qr_buf *out);
 
 /* Documents. Each appends a whole XML file to out. ----------------------- */
+/* An XHTML content document's start (doctype, <html> with the namespaces
+ * and xml:lang/lang, <head> with the title and the stylesheet, <body>) and
+ * its end. */
+void qr_epub_page_start(qr_xw *x, const char *lang, const char *title, const char *css_href);
+void qr_epub_page_end(qr_xw *x);
 int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *x, qr_buf *out,
                           qr_error *err);
 int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);

@@ -361,26 +361,7 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     const char *word = S_contents_word(bk->lang);
     int english = S_primary_is(bk->lang, "en");
 
-    qr_xw_doctype_html(x);
-    qr_xw_start(x, "html");
-    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
-    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
-    S_lang_pair(x, bk->lang);
-    qr_xw_nl(x);
-    qr_xw_start(x, "head");
-    qr_xw_nl(x);
-    qr_xw_element(x, "title", bk->title);
-    qr_xw_nl(x);
-    qr_xw_start(x, "link");
-    qr_xw_attr(x, "rel", "stylesheet");
-    qr_xw_attr(x, "type", "text/css");
-    qr_xw_attr(x, "href", bk->css_href);
-    qr_xw_close(x);
-    qr_xw_nl(x);
-    qr_xw_close(x); /* head */
-    qr_xw_nl(x);
-    qr_xw_start(x, "body");
-    qr_xw_nl(x);
+    qr_epub_page_start(x, bk->lang, bk->title, bk->css_href);
 
     qr_xw_start(x, "nav");
     qr_xw_attr(x, "epub:type", "toc");
@@ -420,10 +401,7 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_close(x); /* nav */
     qr_xw_nl(x);
 
-    qr_xw_close(x); /* body */
-    qr_xw_nl(x);
-    qr_xw_close(x); /* html */
-    qr_xw_nl(x);
+    qr_epub_page_end(x);
     return qr_xw_end(x, QR_EPUB_NAV, err);
 }
 

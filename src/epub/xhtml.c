@@ -158,6 +158,39 @@ static void S_section_attrs(qr_xw *x, const qr_epub_unit *u)
         qr_xw_attr(x, "aria-labelledby", "title");
 }
 
+void qr_epub_page_start(qr_xw *x, const char *lang, const char *title, const char *css_href)
+{
+    qr_xw_doctype_html(x);
+    qr_xw_start(x, "html");
+    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
+    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
+    qr_xw_attr(x, "xml:lang", lang);
+    qr_xw_attr(x, "lang", lang);
+    qr_xw_nl(x);
+    qr_xw_start(x, "head");
+    qr_xw_nl(x);
+    qr_xw_element(x, "title", title);
+    qr_xw_nl(x);
+    qr_xw_start(x, "link");
+    qr_xw_attr(x, "rel", "stylesheet");
+    qr_xw_attr(x, "type", "text/css");
+    qr_xw_attr(x, "href", css_href);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_close(x); /* head */
+    qr_xw_nl(x);
+    qr_xw_start(x, "body");
+    qr_xw_nl(x);
+}
+
+void qr_epub_page_end(qr_xw *x)
+{
+    qr_xw_close(x); /* body */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* html */
+    qr_xw_nl(x);
+}
+
 int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *x, qr_buf *out,
                           qr_error *err)
 {
@@ -167,28 +200,8 @@ int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *
     char css[128];
     snprintf(css, sizeof css, "../%s", bk->css_href);
 
-    qr_xw_doctype_html(x);
-    qr_xw_start(x, "html");
-    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
-    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
-    qr_xw_attr(x, "xml:lang", u->lang);
-    qr_xw_attr(x, "lang", u->lang);
-    qr_xw_nl(x);
-    qr_xw_start(x, "head");
-    qr_xw_nl(x);
     /* HTML: <title> must not be empty: the heading, else the book's title. */
-    qr_xw_element(x, "title", u->title_text ? u->title_text : bk->title);
-    qr_xw_nl(x);
-    qr_xw_start(x, "link");
-    qr_xw_attr(x, "rel", "stylesheet");
-    qr_xw_attr(x, "type", "text/css");
-    qr_xw_attr(x, "href", css);
-    qr_xw_close(x);
-    qr_xw_nl(x);
-    qr_xw_close(x); /* head */
-    qr_xw_nl(x);
-    qr_xw_start(x, "body");
-    qr_xw_nl(x);
+    qr_epub_page_start(x, u->lang, u->title_text ? u->title_text : bk->title, css);
     qr_xw_start(x, "section");
     S_section_attrs(x, u);
     qr_xw_nl(x);
@@ -210,10 +223,7 @@ int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *
 
     qr_xw_close(x); /* section */
     qr_xw_nl(x);
-    qr_xw_close(x); /* body */
-    qr_xw_nl(x);
-    qr_xw_close(x); /* html */
-    qr_xw_nl(x);
+    qr_epub_page_end(x);
     return qr_xw_end(x, u->href, err);
 }
 
@@ -224,27 +234,7 @@ int qr_epub_write_cover(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error 
     char css[128], img[128];
     snprintf(css, sizeof css, "../%s", bk->css_href);
     snprintf(img, sizeof img, "../%s", bk->cover_href);
-    qr_xw_doctype_html(x);
-    qr_xw_start(x, "html");
-    qr_xw_attr(x, "xmlns", QR_NS_XHTML);
-    qr_xw_attr(x, "xmlns:epub", QR_NS_OPS);
-    qr_xw_attr(x, "xml:lang", bk->lang);
-    qr_xw_attr(x, "lang", bk->lang);
-    qr_xw_nl(x);
-    qr_xw_start(x, "head");
-    qr_xw_nl(x);
-    qr_xw_element(x, "title", bk->title);
-    qr_xw_nl(x);
-    qr_xw_start(x, "link");
-    qr_xw_attr(x, "rel", "stylesheet");
-    qr_xw_attr(x, "type", "text/css");
-    qr_xw_attr(x, "href", css);
-    qr_xw_close(x);
-    qr_xw_nl(x);
-    qr_xw_close(x); /* head */
-    qr_xw_nl(x);
-    qr_xw_start(x, "body");
-    qr_xw_nl(x);
+    qr_epub_page_start(x, bk->lang, bk->title, css);
     /* EPUB 3 Structural Semantics: cover, on the section. DPUB-ARIA 1.0's
      * doc-cover is a role of the image (HTML allows it on <img>, not on
      * <section>: EPUBCheck refuses it there). */
@@ -260,9 +250,6 @@ int qr_epub_write_cover(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error 
     qr_xw_nl(x);
     qr_xw_close(x); /* section */
     qr_xw_nl(x);
-    qr_xw_close(x); /* body */
-    qr_xw_nl(x);
-    qr_xw_close(x); /* html */
-    qr_xw_nl(x);
+    qr_epub_page_end(x);
     return qr_xw_end(x, QR_EPUB_COVER_PAGE, err);
 }
