@@ -76,6 +76,10 @@ static const struct {
     {"manifest", suite_manifest},
     {"regress", suite_regress},
     {"bad", suite_bad},
+    {"markdown", suite_markdown},
+    {"epub_rich", suite_epub_rich},
+    {"pdf_rich", suite_pdf_rich},
+    {"growth", suite_growth},
 };
 
 int main(int argc, char **argv)

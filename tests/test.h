@@ -115,6 +115,10 @@ void suite_pdf(void);
 void suite_linebreak(void);
 void suite_manifest(void);
 void suite_bad(void);
+void suite_markdown(void);
+void suite_epub_rich(void);
+void suite_pdf_rich(void);
+void suite_growth(void);
 void suite_regress(void);
 
 #endif

@@ -7,14 +7,21 @@
 struct qr_node {
     qr_node_type type;
     qr_node *parent, *first, *last, *next, *prev;
-    const char *text; /* TEXT */
+    const char *text; /* TEXT, CODE, CODE_BLOCK */
     size_t len;
-    int level;        /* HEADING, CHAPTER */
+    int level;        /* HEADING, CHAPTER; LIST: start; TABLE: columns */
+    int flags;        /* LIST: ordered, tight; TABLE_ROW: header */
+    const char *url;  /* LINK, IMAGE */
+    const char *title; /* LINK, IMAGE; CODE_BLOCK: info string */
+    unsigned char *aligns;  /* TABLE: one qr_align per column */
+    const qr_image *image;  /* IMAGE */
     qr_chapter_kind kind;
     const char *lang;
     const char *file;
     int line;
 };
+
+enum { S_ORDERED = 1, S_TIGHT = 2, S_HEADER = 4 };
 
 struct qr_doc {
     qr_arena *arena;
@@ -50,6 +57,40 @@ qr_node *qr_node_last_child(const qr_node *n) { return n->last; }
 qr_node *qr_node_next(const qr_node *n) { return n->next; }
 qr_node *qr_node_prev(const qr_node *n) { return n->prev; }
 int qr_node_level(const qr_node *n) { return n->level; }
+const char *qr_node_url(const qr_node *n) { return n->url; }
+const char *qr_node_title(const qr_node *n) { return n->title; }
+int qr_node_list_ordered(const qr_node *n) { return (n->flags & S_ORDERED) != 0; }
+int qr_node_list_start(const qr_node *n) { return n->level; }
+int qr_node_list_tight(const qr_node *n) { return (n->flags & S_TIGHT) != 0; }
+int qr_node_table_columns(const qr_node *n) { return n->type == QR_NODE_TABLE ? n->level : 0; }
+int qr_node_row_header(const qr_node *n) { return (n->flags & S_HEADER) != 0; }
+const qr_image *qr_node_image(const qr_node *n) { return n->image; }
+
+qr_col_align qr_node_table_align(const qr_node *n, int i)
+{
+    if (n->type != QR_NODE_TABLE || i < 0 || i >= n->level || !n->aligns)
+        return QR_COL_NONE;
+    return (qr_col_align)n->aligns[i];
+}
+
+qr_node *qr_paragraph_figure(const qr_node *p)
+{
+    qr_node *image = NULL;
+    if (p->type != QR_NODE_PARAGRAPH)
+        return NULL;
+    for (qr_node *c = p->first; c; c = c->next) {
+        if (c->type == QR_NODE_IMAGE && !image) {
+            image = c;
+        } else if (c->type == QR_NODE_TEXT) {
+            for (size_t i = 0; i < c->len; i++)
+                if (c->text[i] != ' ' && c->text[i] != '\t' && c->text[i] != '\n')
+                    return NULL;
+        } else {
+            return NULL;
+        }
+    }
+    return image;
+}
 qr_chapter_kind qr_node_chapter_kind(const qr_node *n) { return n->kind; }
 const char *qr_node_lang(const qr_node *n) { return n->lang; }
 
@@ -88,6 +129,17 @@ const char *qr_node_type_name(qr_node_type t)
     case QR_NODE_EMPH: return "emph";
     case QR_NODE_STRONG: return "strong";
     case QR_NODE_LINE_BREAK: return "line_break";
+    case QR_NODE_LIST: return "list";
+    case QR_NODE_LIST_ITEM: return "item";
+    case QR_NODE_CODE_BLOCK: return "code_block";
+    case QR_NODE_TABLE: return "table";
+    case QR_NODE_TABLE_ROW: return "row";
+    case QR_NODE_TABLE_CELL: return "cell";
+    case QR_NODE_CODE: return "code";
+    case QR_NODE_STRIKE: return "strike";
+    case QR_NODE_LINK: return "link";
+    case QR_NODE_IMAGE: return "image";
+    case QR_NODE_NOTE: return "note";
     case QR_NODE_NONE: break;
     }
     return "none";
@@ -99,6 +151,8 @@ int qr_node_is_leaf(const qr_node *n)
     case QR_NODE_TEXT:
     case QR_NODE_SCENE_BREAK:
     case QR_NODE_LINE_BREAK:
+    case QR_NODE_CODE:
+    case QR_NODE_CODE_BLOCK:
         return 1;
     default:
         return 0;
@@ -107,7 +161,7 @@ int qr_node_is_leaf(const qr_node *n)
 
 int qr_node_is_block(const qr_node *n)
 {
-    return n->type >= QR_NODE_DOCUMENT && n->type <= QR_NODE_BLOCK_QUOTE;
+    return n->type >= QR_NODE_DOCUMENT && n->type <= QR_NODE_TABLE_CELL;
 }
 
 qr_node *qr_chapter_heading(const qr_node *chapter)
@@ -120,13 +174,28 @@ qr_node *qr_chapter_heading(const qr_node *chapter)
 
 void qr_node_plain_text(const qr_node *n, qr_buf *out)
 {
+    /* recursive descent, but NOTEs are skipped and inlines nest shallowly */
+    if (n->type == QR_NODE_TEXT || n->type == QR_NODE_CODE) {
+        qr_buf_add(out, n->text, n->len);
+        return;
+    }
+    if (n->type == QR_NODE_LINE_BREAK) {
+        qr_buf_addc(out, ' ');
+        return;
+    }
     qr_iter it;
     qr_iter_init(&it, n);
     while (qr_iter_next(&it) != QR_EV_DONE) {
-        const qr_node *c = it.node;
+        qr_node *c = it.node;
         if (it.ev != QR_EV_ENTER)
             continue;
-        if (c->type == QR_NODE_TEXT)
+        if (c->type == QR_NODE_NOTE && c != n) {
+            /* skip the note: leave the iterator at its exit */
+            it.node = c;
+            it.ev = QR_EV_EXIT;
+            continue;
+        }
+        if (c->type == QR_NODE_TEXT || c->type == QR_NODE_CODE)
             qr_buf_add(out, c->text, c->len);
         else if (c->type == QR_NODE_LINE_BREAK)
             qr_buf_addc(out, ' ');
@@ -190,6 +259,38 @@ void qr_node_set_text(qr_doc *doc, qr_node *n, const char *s, size_t len)
 }
 
 void qr_node_set_level(qr_node *n, int level) { n->level = level; }
+void qr_node_set_image(qr_node *n, const qr_image *image) { n->image = image; }
+
+void qr_node_set_url(qr_doc *doc, qr_node *n, const char *url)
+{
+    n->url = url ? qr_arena_strdup(doc->arena, url) : NULL;
+}
+
+void qr_node_set_title(qr_doc *doc, qr_node *n, const char *title)
+{
+    n->title = title ? qr_arena_strdup(doc->arena, title) : NULL;
+}
+
+void qr_node_set_list(qr_node *n, int ordered, int start, int tight)
+{
+    n->flags = (ordered ? S_ORDERED : 0) | (tight ? S_TIGHT : 0);
+    n->level = start;
+}
+
+void qr_node_set_table(qr_doc *doc, qr_node *n, int columns, const qr_col_align *aligns)
+{
+    if (columns > QR_MAX_COLUMNS)
+        columns = QR_MAX_COLUMNS;
+    n->level = columns;
+    n->aligns = qr_arena_alloc(doc->arena, (size_t)columns + 1);
+    for (int i = 0; i < columns; i++)
+        n->aligns[i] = (unsigned char)(aligns ? aligns[i] : QR_COL_NONE);
+}
+
+void qr_node_set_row_header(qr_node *n, int header)
+{
+    n->flags = header ? S_HEADER : 0;
+}
 void qr_node_set_chapter_kind(qr_node *n, qr_chapter_kind kind) { n->kind = kind; }
 
 void qr_node_set_lang(qr_doc *doc, qr_node *n, const char *lang)
@@ -395,9 +496,31 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
             qr_buf_addf(out, " kind=%s level=%d", S_kind_name(n->kind), n->level);
         else if (n->type == QR_NODE_HEADING)
             qr_buf_addf(out, " level=%d", n->level);
+        else if (n->type == QR_NODE_LIST)
+            qr_buf_addf(out, " %s start=%d%s", n->flags & S_ORDERED ? "ordered" : "bullet",
+                        n->level, n->flags & S_TIGHT ? " tight" : "");
+        else if (n->type == QR_NODE_TABLE) {
+            static const char names[] = "-lcr";
+            qr_buf_addf(out, " columns=%d align=", n->level);
+            for (int i = 0; i < n->level; i++)
+                qr_buf_addc(out, names[n->aligns[i] & 3]);
+        } else if (n->type == QR_NODE_TABLE_ROW && (n->flags & S_HEADER))
+            qr_buf_adds(out, " header");
+        if (n->url) {
+            qr_buf_adds(out, " url=");
+            S_dump_string(out, n->url, strlen(n->url));
+        }
+        if (n->title) {
+            qr_buf_adds(out, n->type == QR_NODE_CODE_BLOCK ? " info=" : " title=");
+            S_dump_string(out, n->title, strlen(n->title));
+        }
+        if (n->image)
+            qr_buf_addf(out, " image=%s %s %dx%d %zu bytes", n->image->name, n->image->type,
+                        n->image->width, n->image->height, n->image->len);
         if (n->lang)
             qr_buf_addf(out, " lang=%s", n->lang);
-        if (n->type == QR_NODE_TEXT) {
+        if (n->type == QR_NODE_TEXT || n->type == QR_NODE_CODE ||
+            n->type == QR_NODE_CODE_BLOCK) {
             qr_buf_addc(out, ' ');
             S_dump_string(out, n->text, n->len);
         }

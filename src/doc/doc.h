@@ -12,9 +12,23 @@
  *                         kind says body chapter, part, front or back matter;
  *                         level 1 for top-level units, 2 for units inside a part
  *       HEADING?          level 1..6, inline children (the chapter's title)
- *       block*            PARAGRAPH, SCENE_BREAK, BLOCK_QUOTE, HEADING
+ *       block*            PARAGRAPH, SCENE_BREAK, BLOCK_QUOTE, HEADING,
+ *                         LIST, CODE_BLOCK, TABLE
  *
- *   inlines (inside PARAGRAPH and HEADING): TEXT, EMPH, STRONG, LINE_BREAK
+ *   BLOCK_QUOTE > block*
+ *   LIST (ordered?, start, tight?) > LIST_ITEM > block*
+ *   CODE_BLOCK                leaf: its text (lines joined by \n, no final
+ *                             \n) and an info string (the language)
+ *   TABLE (columns, alignments) > TABLE_ROW (header?) > TABLE_CELL > inline*
+ *
+ *   inlines (inside PARAGRAPH, HEADING, TABLE_CELL): TEXT, EMPH, STRONG,
+ *   LINE_BREAK, CODE (leaf, its text), STRIKE, LINK (url, title) > inline*,
+ *   IMAGE (url, title, resolved qr_image) > inline* (its alt text),
+ *   NOTE > block* (a footnote: the node stands where it is referenced and
+ *   holds the note's own blocks; writers number notes per chapter)
+ *
+ * A paragraph holding nothing but one IMAGE is a figure: writers set it as
+ * a block with the image's title as caption.
  *
  * Node bodies are private (doc.c); writers go through the accessors below.
  */
@@ -34,12 +48,47 @@ typedef enum qr_node_type {
     QR_NODE_PARAGRAPH,
     QR_NODE_SCENE_BREAK,
     QR_NODE_BLOCK_QUOTE,
+    QR_NODE_LIST,
+    QR_NODE_LIST_ITEM,
+    QR_NODE_CODE_BLOCK,
+    QR_NODE_TABLE,
+    QR_NODE_TABLE_ROW,
+    QR_NODE_TABLE_CELL,
     /* inlines */
     QR_NODE_TEXT,
     QR_NODE_EMPH,
     QR_NODE_STRONG,
     QR_NODE_LINE_BREAK,
+    QR_NODE_CODE,
+    QR_NODE_STRIKE,
+    QR_NODE_LINK,
+    QR_NODE_IMAGE,
+    QR_NODE_NOTE,
 } qr_node_type;
+
+/* TABLE column alignment. */
+typedef enum qr_col_align {
+    QR_COL_NONE = 0, /* not given: start */
+    QR_COL_LEFT,
+    QR_COL_CENTER,
+    QR_COL_RIGHT,
+} qr_col_align;
+
+#define QR_MAX_COLUMNS 64
+
+/*
+ * An image's bytes, once resolved from its path (qr_resolve_images): a PNG
+ * or JPEG, its media type and size in pixels. `name` is the path inside the
+ * book, relative to the project (e.g. "images/map.png"), used for the EPUB
+ * manifest item. Several IMAGE nodes may share one qr_image.
+ */
+typedef struct qr_image {
+    const char *name;
+    const char *data;
+    size_t len;
+    const char *type; /* "image/png" or "image/jpeg" */
+    int width, height;
+} qr_image;
 
 typedef enum qr_chapter_kind {
     QR_CHAPTER_BODY = 0, /* an ordinary chapter */
@@ -107,10 +156,28 @@ qr_node *qr_node_first_child(const qr_node *n);
 qr_node *qr_node_last_child(const qr_node *n);
 qr_node *qr_node_next(const qr_node *n);
 qr_node *qr_node_prev(const qr_node *n);
-/* TEXT: its UTF-8 text (not NUL-terminated: use *len). */
+/* TEXT, CODE, CODE_BLOCK: its UTF-8 text (not NUL-terminated: use *len). */
 const char *qr_node_text(const qr_node *n, size_t *len);
 /* HEADING: 1..6. CHAPTER: 1 or 2 (nesting under a part). */
 int qr_node_level(const qr_node *n);
+/* LINK, IMAGE: the destination as written. NULL when none. */
+const char *qr_node_url(const qr_node *n);
+/* LINK, IMAGE: the title; CODE_BLOCK: the info string. NULL when none. */
+const char *qr_node_title(const qr_node *n);
+/* LIST: ordered (1) or bulleted (0); its first number; tight (no gaps). */
+int qr_node_list_ordered(const qr_node *n);
+int qr_node_list_start(const qr_node *n);
+int qr_node_list_tight(const qr_node *n);
+/* TABLE: its number of columns and the alignment of column i. */
+int qr_node_table_columns(const qr_node *n);
+qr_col_align qr_node_table_align(const qr_node *n, int i);
+/* TABLE_ROW: 1 for a header row. */
+int qr_node_row_header(const qr_node *n);
+/* IMAGE: the resolved image, or NULL before qr_resolve_images. */
+const qr_image *qr_node_image(const qr_node *n);
+/* A PARAGRAPH holding one IMAGE and nothing else (but white space): that
+ * IMAGE, to be set as a figure; else NULL. */
+qr_node *qr_paragraph_figure(const qr_node *paragraph);
 qr_chapter_kind qr_node_chapter_kind(const qr_node *n);
 /* The node's own language (BCP 47), or NULL: it inherits its parent's. */
 const char *qr_node_lang(const qr_node *n);
@@ -120,7 +187,8 @@ const char *qr_node_effective_lang(const qr_doc *doc, const qr_node *n);
 const char *qr_node_source(const qr_node *n, int *line);
 /* CHAPTER: its HEADING child if it has one. */
 qr_node *qr_chapter_heading(const qr_node *chapter);
-/* Appends all text below n (a heading's title, say) to out. */
+/* Appends all text below n (a heading's title, say) to out: TEXT and CODE,
+ * a space for LINE_BREAK; NOTE subtrees are skipped. */
 void qr_node_plain_text(const qr_node *n, qr_buf *out);
 int qr_node_is_block(const qr_node *n);
 int qr_node_is_leaf(const qr_node *n);
@@ -132,6 +200,13 @@ void qr_node_insert_before(qr_node *sibling, qr_node *n);
 void qr_node_unlink(qr_node *n);
 void qr_node_set_text(qr_doc *doc, qr_node *n, const char *s, size_t len);
 void qr_node_set_level(qr_node *n, int level);
+void qr_node_set_url(qr_doc *doc, qr_node *n, const char *url);
+void qr_node_set_title(qr_doc *doc, qr_node *n, const char *title);
+void qr_node_set_list(qr_node *n, int ordered, int start, int tight);
+/* aligns: `columns` entries (at most QR_MAX_COLUMNS). */
+void qr_node_set_table(qr_doc *doc, qr_node *n, int columns, const qr_col_align *aligns);
+void qr_node_set_row_header(qr_node *n, int header);
+void qr_node_set_image(qr_node *n, const qr_image *image);
 void qr_node_set_chapter_kind(qr_node *n, qr_chapter_kind kind);
 void qr_node_set_lang(qr_doc *doc, qr_node *n, const char *lang);
 /* `file` must outlive the document (or be an arena string). */
@@ -163,7 +238,7 @@ qr_node *qr_builder_current(const qr_builder *b);
 /*
  * The iterator (cmark's): walks the tree in document order, reporting ENTER
  * and EXIT for containers and a single ENTER for leaves (TEXT,
- * SCENE_BREAK, LINE_BREAK).
+ * SCENE_BREAK, LINE_BREAK, CODE, CODE_BLOCK).
  */
 typedef enum { QR_EV_DONE = 0, QR_EV_ENTER, QR_EV_EXIT } qr_event;
 
