@@ -80,6 +80,7 @@ static const struct {
     {"epub_rich", suite_epub_rich},
     {"pdf_rich", suite_pdf_rich},
     {"growth", suite_growth},
+    {"quality", suite_quality},
 };
 
 int main(int argc, char **argv)

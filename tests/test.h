@@ -119,6 +119,7 @@ void suite_markdown(void);
 void suite_epub_rich(void);
 void suite_pdf_rich(void);
 void suite_growth(void);
+void suite_quality(void);
 void suite_regress(void);
 
 #endif

@@ -199,8 +199,11 @@ static int S_break(pb *b, pblock *bl, int looseness)
     qr_line *lines = NULL;
     size_t n =
         qr_break_lines(bl->para.items, bl->para.n, bl->width, NULL, NULL, &p, &lines, NULL, b->err);
-    if (n > 0 && S_lines_overfull(lines, n) && p.tolerance < 10000) {
-        p.tolerance = 10000;
+    if (n > 0 && S_lines_overfull(lines, n) && p.tolerance < 9999) {
+        /* TeX's \sloppy: 9999, not 10000, so that lines of infinite
+         * badness stay infeasible and the emergency pass runs, where
+         * badness still tells a little loose from a gaping line */
+        p.tolerance = 9999;
         p.emergency_stretch =
             2 * (p.emergency_stretch > 0 ? p.emergency_stretch : b->opt->font_size);
         qr_line *sloppy = NULL;
