@@ -17,8 +17,10 @@
 #include "epub_internal.h"
 
 /* Deflate level for everything but mimetype (zlib: 1 fastest .. 9 best).
- * On War and Peace, 9 saves 0.05% of the size for about 10% more time. */
-#define S_DEFLATE_LEVEL 6
+ * On War and Peace, 9 saves 0.05% of the size for about 10% more time;
+ * on Moby-Dick, 4 takes a quarter less time than 6 (0.06 s of CPU against
+ * 0.08 s) for 0.9% more bytes. */
+#define S_DEFLATE_LEVEL 4
 
 typedef struct S_dos_time {
     zip_uint16_t time, date;
