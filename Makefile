@@ -2,7 +2,7 @@
 # packages seeds/ into dist/; `make check` runs every test.
 
 VERSION  := 0.1.0
-PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1
+PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -381,7 +381,23 @@ static int S_collect(int argc, char **argv, inputs *in, qr_manifest *man, qr_are
 
 /* Reading ----------------------------------------------------------------- */
 
-/* Reads every input, in order, into doc. Returns 0, or -1 with err set. */
+/* Whether path names a Markdown manuscript: .md or .markdown, any case. */
+static int S_is_markdown(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    const char *slash = strrchr(path, '/');
+    if (!dot || (slash && dot < slash))
+        return 0;
+    char ext[10];
+    size_t n = 0;
+    for (const char *p = dot + 1; *p && n + 1 < sizeof ext; p++)
+        ext[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    ext[n] = '\0';
+    return strlen(dot + 1) == n && (strcmp(ext, "md") == 0 || strcmp(ext, "markdown") == 0);
+}
+
+/* Reads every input, in order, into doc (Markdown or plain text by the
+ * file's name), then resolves the images. Returns 0, or -1 with err set. */
 static int S_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *err)
 {
     qr_buf data = QR_BUF_INIT;
@@ -396,11 +412,18 @@ static int S_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *
         if (stat(path, &st) == 0 && st.st_mtime > *newest)
             *newest = st.st_mtime;
         const char *file = qr_arena_strdup(qr_doc_arena(doc), path);
-        if (qr_read_text(doc, file, data.ptr, data.len, i == 0 ? QR_READ_FIRST : 0, err) < 0)
+        int flags = (i == 0 ? QR_READ_FIRST : 0) | (in->n == 1 ? QR_READ_SINGLE : 0);
+        if (S_is_markdown(path)) {
+            if (qr_read_markdown(doc, file, data.ptr, data.len, flags, err) < 0)
+                goto fail;
+        } else if (qr_read_text(doc, file, data.ptr, data.len, flags, err) < 0) {
             goto fail;
+        }
     }
     qr_buf_release(&data);
-    return 0;
+    /* images: relative to their manuscript, inside the project (or, for
+     * files given one by one, inside each manuscript's folder) */
+    return qr_resolve_images(doc, in->project, err);
 fail:
     qr_buf_release(&data);
     return -1;

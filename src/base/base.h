@@ -143,6 +143,46 @@ int qr_read_file(const char *path, qr_buf *out, qr_error *err);
 int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err);
 
 /*
+ * Reads a regular file of at most `max` bytes into out, checking its size
+ * before reading a byte (so a huge file costs nothing). Returns 0, 1 when
+ * the file is larger (nothing useful read), or -1 with err set
+ * (QR_EX_NOINPUT when it cannot be opened or is not a regular file).
+ */
+int qr_read_file_bounded(const char *path, size_t max, qr_buf *out, qr_error *err);
+
+/*
+ * Paths that must stay inside a folder: the manifest's paths and the
+ * images of the manuscripts (path.c).
+ *
+ * qr_path_normalize normalises a relative path lexically into out ("." and
+ * empty segments dropped, ".." removes the segment before it): returns 0;
+ * -1 for an absolute path (out untouched); -2 when ".." climbs above where
+ * the path starts.
+ * qr_path_real_dir: owned, realpath(dir) ending in '/', or NULL with errno.
+ * qr_path_resolve_inside resolves `path` (realpath: symlinks followed) and
+ * checks it lies inside `root`, a qr_path_real_dir result (a prefix check
+ * with the trailing slash, so /book-old is not inside /book). Returns 0
+ * inside, 1 outside, with *real (owned) set either way; -1 with errno set
+ * when the path cannot be resolved (ENOENT: it does not exist).
+ */
+int qr_path_normalize(const char *rel, qr_buf *out);
+char *qr_path_real_dir(const char *dir);
+int qr_path_resolve_inside(const char *root, const char *path, char **real);
+
+/*
+ * Images (image.c). qr_image_sniff reads the headers of a PNG (the IHDR
+ * chunk) or a JPEG (the frame header before the first scan): it returns
+ * the media type, "image/png" or "image/jpeg" (static), with the size in
+ * pixels in *w and *h, or NULL when the bytes are neither.
+ * qr_image_verify checks the whole image: a PNG is decoded by cairo (every
+ * chunk's CRC, the zlib stream, IEND), a JPEG's segments and entropy-coded
+ * data are walked to its EOI marker. Returns 0, or -1 with *why (static
+ * text such as "truncated or corrupt PNG") set.
+ */
+const char *qr_image_sniff(const void *data, size_t len, int *w, int *h);
+int qr_image_verify(const void *data, size_t len, const char *type, const char **why);
+
+/*
  * Temporary files of this process that are still open for writing: a signal
  * handler removes them (qr_tmp_cleanup is async-signal-safe).
  */

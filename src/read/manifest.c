@@ -207,55 +207,6 @@ static int S_mapping(S_ctx *c, const char *key, const yaml_node_t *n, const char
 /* Files --------------------------------------------------------------------- */
 
 /*
- * Reads a regular file of at most `max` bytes into out, checking the size
- * before reading. Returns 0, 1 when the file is larger (nothing read), or
- * -1 with err set.
- */
-static int S_read_bounded(const char *path, size_t max, qr_buf *out, qr_error *err)
-{
-    int rc = -1;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return qr_error_sys(err, QR_EX_NOINPUT, errno, path, "cannot open");
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
-        goto done;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
-        goto done;
-    }
-    if ((unsigned long long)st.st_size > max) {
-        rc = 1;
-        goto done;
-    }
-    qr_buf_grow(out, (size_t)st.st_size + 1);
-    for (;;) {
-        if (out->len > max) { /* grew while being read */
-            rc = 1;
-            goto done;
-        }
-        qr_buf_grow(out, 4096);
-        ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
-            goto done;
-        }
-        if (n == 0)
-            break;
-        out->len += (size_t)n;
-    }
-    out->ptr[out->len] = '\0';
-    rc = out->len > max ? 1 : 0;
-done:
-    close(fd);
-    return rc;
-}
-
-/*
  * A path from the manifest: relative, not climbing above the project with
  * `..`, existing, a regular file, and inside the project once symlinks are
  * resolved (realpath, then a prefix check with a trailing slash, so that
@@ -274,22 +225,15 @@ static int S_path(S_ctx *c, const char *key, const yaml_node_t *n, qr_manifest_p
                       "%s: '%s' is an absolute path; paths in the manifest are relative to the "
                       "project folder",
                       key, rel);
-    int depth = 0;
-    for (const char *p = rel; *p;) {
-        size_t len = strcspn(p, "/");
-        if (len == 2 && p[0] == '.' && p[1] == '.') {
-            if (--depth < 0)
-                return S_fail(c, n, QR_EX_DATAERR, "%s: '%s' leaves the project folder", key, rel);
-        } else if (len > 0 && !(len == 1 && p[0] == '.')) {
-            depth++;
-        }
-        p += len;
-        while (*p == '/')
-            p++;
-    }
+    qr_buf norm = QR_BUF_INIT;
+    int lex = qr_path_normalize(rel, &norm);
+    qr_buf_release(&norm);
+    if (lex < 0)
+        return S_fail(c, n, QR_EX_DATAERR, "%s: '%s' leaves the project folder", key, rel);
     const char *joined = qr_arena_printf(c->a, "%s/%s", c->project_dir, rel);
-    char *real = realpath(joined, NULL);
-    if (!real) {
+    char *real;
+    int inside = qr_path_resolve_inside(c->project_real, joined, &real);
+    if (inside < 0) {
         int e = errno;
         if (e == ENOENT || e == ENOTDIR)
             return S_fail(c, n, QR_EX_NOINPUT, "%s: no such file: '%s'", key, rel);
@@ -297,7 +241,7 @@ static int S_path(S_ctx *c, const char *key, const yaml_node_t *n, qr_manifest_p
     }
     int rc = 0;
     struct stat st;
-    if (strncmp(real, c->project_real, strlen(c->project_real)) != 0)
+    if (inside != 0)
         rc = S_fail(c, n, QR_EX_DATAERR, "%s: '%s' resolves to '%s', outside the project folder",
                     key, rel, real);
     else if (stat(real, &st) < 0)
@@ -314,63 +258,6 @@ static int S_path(S_ctx *c, const char *key, const yaml_node_t *n, qr_manifest_p
     return 0;
 }
 
-static unsigned S_be16(const unsigned char *p)
-{
-    return (unsigned)p[0] << 8 | p[1];
-}
-
-static unsigned long S_be32(const unsigned char *p)
-{
-    return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
-}
-
-/*
- * The size in pixels of a PNG (PNG spec 11.2.2: IHDR is the first chunk)
- * or a JPEG (ITU T.81 B.2: the frame header SOFn after the markers before
- * it). Returns the media type, or NULL when the bytes are neither.
- */
-static const char *S_image_info(const unsigned char *d, size_t len, int *w, int *h)
-{
-    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    *w = *h = 0;
-    if (len >= 24 && memcmp(d, png, 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
-        unsigned long pw = S_be32(d + 16), ph = S_be32(d + 20);
-        if (pw == 0 || ph == 0 || pw > 100000 || ph > 100000)
-            return NULL;
-        *w = (int)pw;
-        *h = (int)ph;
-        return "image/png";
-    }
-    if (len < 4 || d[0] != 0xFF || d[1] != 0xD8 || d[2] != 0xFF)
-        return NULL;
-    size_t i = 2;
-    while (i + 4 <= len) {
-        if (d[i] != 0xFF)
-            return NULL;
-        while (i < len && d[i] == 0xFF) /* fill bytes */
-            i++;
-        if (i >= len)
-            return NULL;
-        unsigned char mk = d[i++];
-        if (mk == 0x01 || (mk >= 0xD0 && mk <= 0xD7)) /* no length */
-            continue;
-        if (mk == 0xD9 || mk == 0xDA || i + 2 > len) /* EOI, SOS: no frame header */
-            return NULL;
-        unsigned seg = S_be16(d + i);
-        if (seg < 2)
-            return NULL;
-        if (mk >= 0xC0 && mk <= 0xCF && mk != 0xC4 && mk != 0xC8 && mk != 0xCC) {
-            if (i + 7 > len)
-                return NULL;
-            *h = (int)S_be16(d + i + 3);
-            *w = (int)S_be16(d + i + 5);
-            return *w > 0 && *h > 0 ? "image/jpeg" : NULL;
-        }
-        i += seg;
-    }
-    return NULL;
-}
-
 static int S_cover(S_ctx *c, const yaml_node_t *n)
 {
     qr_manifest_path *cp = &c->m->cover;
@@ -380,13 +267,13 @@ static int S_cover(S_ctx *c, const yaml_node_t *n)
     if (!cp->rel)
         return 0;
     qr_buf data = QR_BUF_INIT;
-    int rc = S_read_bounded(cp->path, QR_MANIFEST_MAX_COVER, &data, c->err);
+    int rc = qr_read_file_bounded(cp->path, QR_MANIFEST_MAX_COVER, &data, c->err);
     if (rc == 1)
         rc = S_fail(c, n, QR_EX_DATAERR, "cover: '%s' is larger than %d MiB", cp->rel,
                     QR_MANIFEST_MAX_COVER / (1024 * 1024));
     if (rc == 0) {
         int w, h;
-        const char *type = S_image_info((const unsigned char *)data.ptr, data.len, &w, &h);
+        const char *type = qr_image_sniff(data.ptr, data.len, &w, &h);
         if (!type) {
             rc = S_fail(c, n, QR_EX_DATAERR, "cover: '%s' is not a PNG or JPEG image", cp->rel);
         } else {
@@ -844,6 +731,49 @@ static int S_yaml_error(S_ctx *c, const yaml_parser_t *p, const char *data, size
                         p->problem ? p->problem : "syntax error");
 }
 
+/*
+ * Aliases let a short manifest name one long value many times (a "billion
+ * laughs"): 150,000 aliases of a 60 KB value, 660 KB of YAML, had the walk
+ * copy 9 GB. The values reached, counting each reference to a scalar, may
+ * come to QR_MANIFEST_MAX_FILE bytes, what a manifest without aliases can
+ * hold. Returns the node at which they pass that, or NULL.
+ */
+static yaml_node_t *S_too_much_reached(yaml_document_t *doc)
+{
+    size_t total = 0;
+    for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+        int refs[2];
+        int n_refs = 0;
+        yaml_node_item_t *it = NULL, *it_end = NULL;
+        yaml_node_pair_t *pair = NULL, *pair_end = NULL;
+        if (n->type == YAML_SEQUENCE_NODE) {
+            it = n->data.sequence.items.start;
+            it_end = n->data.sequence.items.top;
+        } else if (n->type == YAML_MAPPING_NODE) {
+            pair = n->data.mapping.pairs.start;
+            pair_end = n->data.mapping.pairs.top;
+        }
+        while (it < it_end || pair < pair_end) {
+            if (it < it_end) {
+                refs[0] = *it++;
+                n_refs = 1;
+            } else {
+                refs[0] = pair->key;
+                refs[1] = pair->value;
+                pair++;
+                n_refs = 2;
+            }
+            for (int i = 0; i < n_refs; i++) {
+                yaml_node_t *v = yaml_document_get_node(doc, refs[i]);
+                if (v && v->type == YAML_SCALAR_NODE &&
+                    (total += v->data.scalar.length) > QR_MANIFEST_MAX_FILE)
+                    return v;
+            }
+        }
+    }
+    return NULL;
+}
+
 int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, qr_arena *a,
                      qr_error *err)
 {
@@ -856,19 +786,13 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
 
     memset(m, 0, sizeof *m);
     m->file = c.file = qr_arena_strdup(a, path);
-    char *real = realpath(project_dir, NULL);
-    if (!real) {
+    c.project_real = qr_path_real_dir(project_dir);
+    if (!c.project_real) {
         qr_error_sys(err, QR_EX_NOINPUT, errno, project_dir, "cannot open the project folder");
         goto cleanup;
     }
-    size_t rl = strlen(real);
-    c.project_real = xmalloc(rl + 2);
-    memcpy(c.project_real, real, rl + 1);
-    if (rl == 0 || real[rl - 1] != '/')
-        strcat(c.project_real, "/");
-    free(real);
 
-    int r = S_read_bounded(path, QR_MANIFEST_MAX_FILE, &data, err);
+    int r = qr_read_file_bounded(path, QR_MANIFEST_MAX_FILE, &data, err);
     if (r == 1)
         qr_error_set(err, QR_EX_DATAERR, c.file, 0, 0,
                      "the manifest is larger than %d KiB; is this the right file?",
@@ -908,6 +832,14 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
                    n->data.scalar.length, QR_MANIFEST_MAX_VALUE / 1024);
             goto cleanup;
         }
+    yaml_node_t *much = S_too_much_reached(&doc);
+    if (much) {
+        S_fail(&c, much, QR_EX_DATAERR,
+               "the values reached through aliases come to more than %d KiB; the manifest "
+               "holds at most that",
+               QR_MANIFEST_MAX_FILE / 1024);
+        goto cleanup;
+    }
     if (S_root(&c, root) < 0)
         goto cleanup;
     if (c.unknown > S_MAX_WARNINGS)

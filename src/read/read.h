@@ -11,7 +11,18 @@ enum {
     /* This is the book's first input: its title line or Gutenberg header
      * gives the book's title and metadata. */
     QR_READ_FIRST = 1 << 0,
+    /* The book is this one input: a Markdown file's front matter is the
+     * book's metadata (title, author...), not only its chapter's title. */
+    QR_READ_SINGLE = 1 << 1,
 };
+
+/*
+ * Checks a manuscript's bytes before any reader parses them: at most 256 MB,
+ * no NUL or control character (but tab, CR and form feed), valid UTF-8,
+ * no U+FFFE or U+FFFF. Returns 0, or -1 with err set (QR_EX_DATAERR) at
+ * the first bad character's line:col.
+ */
+int qr_read_check(const char *file, const char *data, size_t len, qr_error *err);
 
 /*
  * Reads a plain-text manuscript (UTF-8, optional BOM, LF or CRLF) and
@@ -21,5 +32,39 @@ enum {
  */
 int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
                  qr_error *err);
+
+/*
+ * Reads a Markdown manuscript (CommonMark with GitHub's tables,
+ * strikethrough, autolinks and footnotes, smart punctuation; cmark-gfm) and
+ * appends its chapters to doc: each h1 opens a chapter; text before the
+ * first h1 is a chapter of its own. A YAML front matter block at the top
+ * (between `---` lines) gives the chapter's title (`title:`) or, with
+ * QR_READ_SINGLE, the book's metadata. Raw HTML is kept as text, with a
+ * warning. IMAGE nodes are left unresolved (see qr_resolve_images).
+ * `file` names the input in diagnostics and must outlive doc. Returns 0,
+ * or -1 with err set (QR_EX_DATAERR for bad input).
+ */
+int qr_read_markdown(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
+                     qr_error *err);
+
+/*
+ * Resolves every IMAGE of doc (resource.c). A URL with a scheme (http:,
+ * data:...) is never fetched: a warning, and the IMAGE is replaced by its
+ * alt text. Any other URL is a path relative to its manuscript's folder,
+ * which must stay inside `project_dir` (or, when it is NULL, inside the
+ * manuscript's own folder): `..` above it, an absolute path or a symlink
+ * leading out are errors (QR_EX_DATAERR); a missing file is QR_EX_NOINPUT;
+ * a file that is not a whole PNG or JPEG, or is larger than
+ * QR_IMAGE_MAX_BYTES, QR_IMAGE_MAX_SIDE pixels a side or
+ * QR_IMAGE_MAX_PIXELS in all, is QR_EX_DATAERR. Errors are at the
+ * IMAGE's FILE:LINE:COL. Each distinct file is read once into one
+ * qr_image (in the document's arena) shared by its nodes; its name is its
+ * path relative to the project, normalised, and unique in the book.
+ * Returns 0, or -1 with err set.
+ */
+#define QR_IMAGE_MAX_BYTES (32 * 1024 * 1024)
+#define QR_IMAGE_MAX_SIDE 10000
+#define QR_IMAGE_MAX_PIXELS 40000000L
+int qr_resolve_images(qr_doc *doc, const char *project_dir, qr_error *err);
 
 #endif

@@ -165,9 +165,19 @@ static int S_contains_ci(const char *s, size_t len, const char *needle)
 
 /* Step 1: checking and splitting ----------------------------------------- */
 
-static int S_check(reader *r, const char *data, size_t len, qr_error *err)
+/* The largest manuscript file read: its line and column numbers stay well
+ * within an int, and the memory a book takes (up to ten times its text)
+ * within reach. War and Peace is 3.3 MB. */
+#define S_MAX_BYTES ((size_t)256 << 20)
+
+/* Shared with the Markdown reader (read.h). */
+int qr_read_check(const char *file, const char *data, size_t len, qr_error *err)
 {
     int ln = 1, col = 1;
+    if (len > S_MAX_BYTES)
+        return qr_error_set(err, QR_EX_DATAERR, file, 0, 0,
+                            "manuscript too large: %zu bytes (a file may have up to %zu MB)", len,
+                            S_MAX_BYTES >> 20);
     /* NUL and control characters first: UTF-8 allows them, XML does not. */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)data[i];
@@ -177,16 +187,16 @@ static int S_check(reader *r, const char *data, size_t len, qr_error *err)
             continue;
         }
         if (c == 0)
-            return qr_error_set(err, QR_EX_DATAERR, r->file, ln, col,
+            return qr_error_set(err, QR_EX_DATAERR, file, ln, col,
                                 "NUL byte: this is not a text file");
         if (c < 0x20 && c != '\t' && c != '\r' && c != '\f')
-            return qr_error_set(err, QR_EX_DATAERR, r->file, ln, col,
+            return qr_error_set(err, QR_EX_DATAERR, file, ln, col,
                                 "control character U+%04X is not allowed in text", c);
         if ((c & 0xC0) != 0x80)
             col++;
     }
     if (qr_utf8_check(data, len, &ln, &col) < 0)
-        return qr_error_set(err, QR_EX_DATAERR, r->file, ln, col,
+        return qr_error_set(err, QR_EX_DATAERR, file, ln, col,
                             "invalid UTF-8 (the file must be UTF-8 encoded)");
     /* U+FFFE and U+FFFF are not characters (XML 1.0, Char). */
     ln = 1;
@@ -198,7 +208,7 @@ static int S_check(reader *r, const char *data, size_t len, qr_error *err)
         }
         if ((unsigned char)data[i] == 0xEF && (unsigned char)data[i + 1] == 0xBF &&
             ((unsigned char)data[i + 2] == 0xBE || (unsigned char)data[i + 2] == 0xBF))
-            return qr_error_set(err, QR_EX_DATAERR, r->file, ln, col,
+            return qr_error_set(err, QR_EX_DATAERR, file, ln, col,
                                 "U+FFF%c is not a character", data[i + 2] == '\xBE' ? 'E' : 'F');
         if (((unsigned char)data[i] & 0xC0) != 0x80)
             col++;
@@ -1434,11 +1444,6 @@ static void S_build_licence(reader *r)
     r->verbatim = 0;
 }
 
-/* The largest manuscript file read: its line and column numbers stay well
- * within an int, and the memory a book takes (up to ten times its text)
- * within reach. War and Peace is 3.3 MB. */
-#define S_MAX_BYTES ((size_t)256 << 20)
-
 int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
                  qr_error *err)
 {
@@ -1451,13 +1456,7 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     block_kind *kinds = NULL;
     int rc = -1;
 
-    if (len > S_MAX_BYTES) {
-        qr_error_set(err, QR_EX_DATAERR, file, 0, 0,
-                     "manuscript too large: %zu bytes (a file may have up to %zu MB)", len,
-                     S_MAX_BYTES >> 20);
-        goto done;
-    }
-    if (S_check(&r, data, len, err) < 0)
+    if (qr_read_check(file, data, len, err) < 0)
         goto done;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
         data += 3;
