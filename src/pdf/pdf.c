@@ -125,12 +125,45 @@ static void S_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
     qr_buf_reset(&bt->text);
 }
 
-/* Draws the runs of a page, a line and a font at a time. */
+/* A link's attributes for cairo_tag_begin: uri='...' with ' and \
+ * escaped (cairo's attribute syntax). */
+static void S_uri_attr(qr_buf *out, const char *uri)
+{
+    qr_buf_reset(out);
+    qr_buf_adds(out, "uri='");
+    for (const char *c = uri; *c; c++) {
+        if (*c == '\'' || *c == '\\')
+            qr_buf_addc(out, '\\');
+        qr_buf_addc(out, *c);
+    }
+    qr_buf_addc(out, '\'');
+}
+
+/* Draws the runs of a page, a line and a font at a time. Runs of a web
+ * link are drawn inside a link tag, a line's run of one link in one
+ * (cairo makes the annotation from what the tag's drawing covers). */
 static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters, size_t *cap)
 {
     size_t i = 0;
+    qr_buf attr = QR_BUF_INIT;
     while (i < p->n_runs) {
         const qr_run *r = &p->runs[i];
+        if (r->uri) {
+            S_uri_attr(&attr, r->uri);
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, attr.ptr);
+            size_t j = i;
+            for (; j < p->n_runs && p->runs[j].uri == r->uri && p->runs[j].y == r->y; j++) {
+                size_t n = (size_t)(p->runs[j].g1 - p->runs[j].g0);
+                if (n > *cap) {
+                    *cap = n;
+                    *clusters = xrealloc(*clusters, *cap * sizeof **clusters);
+                }
+                S_show_run(cr, &p->runs[j], *clusters, *cap);
+            }
+            cairo_tag_end(cr, CAIRO_TAG_LINK);
+            i = j;
+            continue;
+        }
         if (r->shape->rtl || r->link_page > 0) {
             if ((size_t)(r->g1 - r->g0) > *cap) {
                 *cap = (size_t)(r->g1 - r->g0);
@@ -152,7 +185,7 @@ static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters
         }
         size_t j = i;
         while (j < p->n_runs && p->runs[j].shape->font == r->shape->font && p->runs[j].y == r->y &&
-               !p->runs[j].shape->rtl && p->runs[j].link_page == 0) {
+               !p->runs[j].shape->rtl && p->runs[j].link_page == 0 && !p->runs[j].uri) {
             if (j > i) {
                 qr_buf_addc(&bt->text, ' ');
                 S_batch_cluster(bt, 1, 0);
@@ -163,6 +196,7 @@ static void S_draw_page(cairo_t *cr, const qr_page *p, batch *bt, int **clusters
         S_batch_flush(cr, bt, r->shape->font);
         i = j;
     }
+    qr_buf_release(&attr);
 }
 
 /* The cover's PNG bytes, read by cairo. */
@@ -189,27 +223,81 @@ static cairo_status_t S_read_bytes(void *closure, unsigned char *data, unsigned 
  * and cairo's PDF surface embeds them (DCTDecode) instead of the pixels.
  * The bytes are the document's and outlive the surface.
  */
-static cairo_surface_t *S_cover_surface(const qr_meta *m, qr_error *err)
+static cairo_surface_t *S_image_surface(const char *data, size_t len, const char *type, int w,
+                                        int h, const char *what, qr_error *err)
 {
     cairo_surface_t *img;
-    if (strcmp(m->cover_type, "image/png") == 0) {
-        S_bytes b = {(const unsigned char *)m->cover_data, m->cover_len};
+    if (strcmp(type, "image/png") == 0) {
+        S_bytes b = {(const unsigned char *)data, len};
         img = cairo_image_surface_create_from_png_stream(S_read_bytes, &b);
     } else {
-        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, m->cover_width, m->cover_height);
+        img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
         if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS)
-            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG,
-                                        (const unsigned char *)m->cover_data, m->cover_len, NULL,
-                                        NULL);
+            cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG, (const unsigned char *)data,
+                                        len, NULL, NULL);
     }
     cairo_status_t st = cairo_surface_status(img);
     if (st != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(img);
-        qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0, "the cover image (%s) cannot be read: %s",
-                     m->cover_type, cairo_status_to_string(st));
+        qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0, "the %s (%s) cannot be read: %s", what, type,
+                     cairo_status_to_string(st));
         return NULL;
     }
     return img;
+}
+
+static cairo_surface_t *S_cover_surface(const qr_meta *m, qr_error *err)
+{
+    return S_image_surface(m->cover_data, m->cover_len, m->cover_type, m->cover_width,
+                           m->cover_height, "cover image", err);
+}
+
+/* Draws a page's rules, images and continuation marks. */
+static int S_draw_gfx(cairo_t *cr, const qr_page *p, qr_error *err)
+{
+    for (size_t i = 0; i < p->n_gfx; i++) {
+        const qr_graphic *g = &p->gfx[i];
+        switch (g->kind) {
+        case QR_GFX_RULE:
+            cairo_rectangle(cr, g->x, g->y - g->h / 2, g->w, g->h);
+            cairo_fill(cr);
+            break;
+        case QR_GFX_IMAGE: {
+            const qr_image *im = g->image;
+            cairo_surface_t *img = S_image_surface(im->data, im->len, im->type, im->width,
+                                                   im->height, im->name ? im->name : "image", err);
+            if (!img)
+                return -1;
+            double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+            cairo_save(cr);
+            cairo_rectangle(cr, g->x, g->y, g->w, g->h);
+            cairo_clip(cr);
+            cairo_translate(cr, g->x, g->y);
+            cairo_scale(cr, g->w / iw, g->h / ih);
+            cairo_set_source_surface(cr, img, 0, 0);
+            cairo_paint(cr);
+            cairo_restore(cr);
+            cairo_surface_destroy(img);
+            break;
+        }
+        case QR_GFX_CONT:
+            /* a hooked arrow: down, then right to the text */
+            cairo_save(cr);
+            cairo_set_line_width(cr, 0.5);
+            cairo_move_to(cr, g->x, g->y);
+            cairo_line_to(cr, g->x, g->y + g->h * 0.7);
+            cairo_line_to(cr, g->x + g->w, g->y + g->h * 0.7);
+            cairo_stroke(cr);
+            cairo_move_to(cr, g->x + g->w, g->y + g->h * 0.7);
+            cairo_line_to(cr, g->x + g->w - g->h * 0.3, g->y + g->h * 0.5);
+            cairo_line_to(cr, g->x + g->w - g->h * 0.3, g->y + g->h * 0.9);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+            cairo_restore(cr);
+            break;
+        }
+    }
+    return 0;
 }
 
 /* The cover on a page of its own, scaled to fill the page (centred, the
@@ -289,13 +377,12 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, when);
 
     cairo_t *cr = cairo_create(surface);
-    int first = 0; /* pages before the layout's first */
     if (cover) {
         S_draw_cover(cr, cover, lay->page_w, lay->page_h);
         cairo_surface_destroy(cover);
-        first = 2;
     }
     cairo_tag_begin(cr, "Document", NULL);
+    int gfx_rc = 0;
     size_t cap = 4096;
     int *clusters = xmalloc(cap * sizeof *clusters);
     batch bt;
@@ -306,7 +393,18 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
         snprintf(dest, sizeof dest, "name='page%zu'", pi + 1);
         cairo_tag_begin(cr, CAIRO_TAG_DEST, dest);
         cairo_tag_end(cr, CAIRO_TAG_DEST);
+        /* named destinations for the outline's entries on this page */
+        for (size_t k = 0; k < lay->n_outline; k++) {
+            if ((size_t)lay->outline[k].page != pi)
+                continue;
+            snprintf(dest, sizeof dest, "name='outline%zu' x=0 y=%.2f", k + 1,
+                     lay->outline[k].y > 0 ? lay->outline[k].y : 0);
+            cairo_tag_begin(cr, CAIRO_TAG_DEST, dest);
+            cairo_tag_end(cr, CAIRO_TAG_DEST);
+        }
         S_draw_page(cr, &lay->pages[pi], &bt, &clusters, &cap);
+        if (gfx_rc == 0)
+            gfx_rc = S_draw_gfx(cr, &lay->pages[pi], err);
         cairo_show_page(cr);
     }
     free(clusters);
@@ -324,8 +422,8 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
         for (int l = level - 1; l > 0 && !parent; l--)
             parent = parents[l - 1];
         char attrs[96];
-        snprintf(attrs, sizeof attrs, "page=%d pos=[0 %.2f]", o->page + 1 + first,
-                 o->y > 0 ? o->y : 0);
+        /* the named destination drawn with its page (see above) */
+        snprintf(attrs, sizeof attrs, "dest='outline%zu'", i + 1);
         int id = cairo_pdf_surface_add_outline(surface, parent, o->title, attrs, 0);
         parents[level] = id;
         for (int l = level + 1; l < 8; l++)
@@ -335,6 +433,8 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
+    if (gfx_rc < 0)
+        return -1;
     if (st != CAIRO_STATUS_SUCCESS)
         return qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0, "cairo failed writing the PDF: %s",
                             cairo_status_to_string(st));
@@ -358,9 +458,19 @@ void qr_trace_write(const qr_layout *lay, qr_buf *out)
                         r->shape->text + r->b0, r->artifact ? " artifact" : "");
             if (r->link_page)
                 qr_buf_addf(out, " link %d", r->link_page);
+            if (r->uri)
+                qr_buf_addf(out, " uri %s", r->uri);
             qr_buf_addc(out, '\n');
             g_free(fd);
             pango_font_description_free(d);
+        }
+        static const char *const kinds[] = {"rule", "image", "continued"};
+        for (size_t k = 0; k < p->n_gfx; k++) {
+            const qr_graphic *g = &p->gfx[k];
+            qr_buf_addf(out, "  %7.2f %7.2f %s %.2f x %.2f", g->x, g->y, kinds[g->kind], g->w, g->h);
+            if (g->image)
+                qr_buf_addf(out, " %s", g->image->name ? g->image->name : "");
+            qr_buf_addc(out, '\n');
         }
     }
 }

@@ -21,9 +21,10 @@ struct qr_fonts {
     FcConfig *config;
     PangoFontMap *map;
     PangoContext *ctx;
-    PangoFontDescription *descs[3][8]; /* face x cached sizes */
-    double desc_sizes[3][8];
+    PangoFontDescription *descs[QR_N_FACES][8]; /* face x cached sizes */
+    double desc_sizes[QR_N_FACES][8];
     const char *family;
+    const char *mono_family;
     PangoLanguage *lang;
     /* the shape cache: open addressing, power-of-two size */
     entry *slots;
@@ -81,6 +82,7 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
     else if (lang && strncmp(lang, "ko", 2) == 0)
         cjk = "KR";
     f->family = qr_arena_printf(f->arena, "%s,Noto Serif CJK %s", opt->font_family, cjk);
+    f->mono_family = qr_arena_printf(f->arena, "Noto Sans Mono,%s", f->family);
     f->lang = pango_language_from_string(lang ? lang : "en");
     f->config = FcInitLoadConfigAndFonts();
     if (opt->fonts_dir && !FcConfigAppFontAddDir(f->config, (const FcChar8 *)opt->fonts_dir)) {
@@ -142,7 +144,7 @@ void qr_fonts_free(qr_fonts *f)
         if (f->slots[i].shape)
             g_object_unref(f->slots[i].shape->font);
     free(f->slots);
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < QR_N_FACES; i++)
         for (int j = 0; j < 8; j++)
             if (f->descs[i][j])
                 pango_font_description_free(f->descs[i][j]);
@@ -176,7 +178,8 @@ PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size)
     if (f->descs[face][j])
         pango_font_description_free(f->descs[face][j]);
     PangoFontDescription *d = pango_font_description_new();
-    pango_font_description_set_family(d, f->family);
+    /* code falls back on the book's family for what the mono face lacks */
+    pango_font_description_set_family(d, face == QR_FACE_MONO ? f->mono_family : f->family);
     pango_font_description_set_size(d, (int)(size * PANGO_SCALE + 0.5));
     pango_font_description_set_style(d, face == QR_FACE_ITALIC ? PANGO_STYLE_ITALIC
                                                                : PANGO_STYLE_NORMAL);

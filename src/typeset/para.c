@@ -26,6 +26,7 @@ static int S_frag(qr_para *p, const qr_shape *s, int g0, int g1, int b0, int b1)
         p->frags = xrealloc(p->frags, p->cap_frags * sizeof *p->frags);
     }
     qr_frag *fr = &p->frags[p->n_frags];
+    memset(fr, 0, sizeof *fr);
     fr->shape = s;
     fr->g0 = g0;
     fr->g1 = g1;
@@ -79,6 +80,21 @@ static int S_cjk_closing(uint32_t c)
            c == 0x300F || c == 0xFF09 || c == 0x3011 || c == 0x3009 || c == 0x300B;
 }
 
+/* A stretch of the paragraph's text with one set of decorations, from
+ * byte `start` to the next segment's start. */
+typedef struct seg {
+    size_t start;
+    const char *uri;
+    double rise;
+    int note;
+    int strike, nohyph;
+} seg;
+
+typedef struct segs {
+    seg *v;
+    size_t n, cap;
+} segs;
+
 typedef struct builder {
     qr_fonts *f;
     qr_para *p;
@@ -86,10 +102,34 @@ typedef struct builder {
     const char *text;
     int hyphenate;
     size_t last_glue; /* items index after the last interword glue */
+    const seg *deco;  /* the decorations of the text at hand, or NULL */
 } builder;
+
+/* Gives fragments [from, n_frags) the decorations in force. */
+static void S_decorate(builder *b, size_t from)
+{
+    if (!b->deco)
+        return;
+    for (size_t i = from; i < b->p->n_frags; i++) {
+        qr_frag *fr = &b->p->frags[i];
+        fr->uri = b->deco->uri;
+        fr->rise = b->deco->rise;
+        fr->note = b->deco->note;
+        fr->strike = (unsigned)b->deco->strike;
+    }
+}
+
+static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end);
 
 /* Adds the boxes of one word (with hyphenation points between fragments). */
 static void S_word(builder *b, const PangoAnalysis *an, int start, int end)
+{
+    size_t from = b->p->n_frags;
+    S_word_frags(b, an, start, end);
+    S_decorate(b, from);
+}
+
+static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end)
 {
     if (start < 0 || end <= start)
         return;
@@ -137,7 +177,9 @@ static void S_word(builder *b, const PangoAnalysis *an, int start, int end)
             S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, lc[g]));
             uint32_t before;
             qr_utf8_decode(w + lc[g - 1], (size_t)(len - lc[g - 1]), &before);
-            int hf = S_is_letter(before) ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1) : -1;
+            int hf = S_is_letter(before) && b->p->style.face != QR_FACE_MONO
+                         ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1)
+                         : -1;
             S_penalty(b->p, 5000, QR_FLAG_EXPLICIT, hf >= 0 ? b->p->frags[hf].width : 0, hf);
             g_prev = g;
             b_prev = lc[g];
@@ -147,7 +189,7 @@ static void S_word(builder *b, const PangoAnalysis *an, int start, int end)
     }
     char points[256];
     int n_points = 0;
-    if (b->hyphenate && letters && c1 - c0 >= 5 && c1 - c0 < 200)
+    if (b->hyphenate && !(b->deco && b->deco->nohyph) && letters && c1 - c0 >= 5 && c1 - c0 < 200)
         n_points = qr_fonts_hyphenate(b->f, w + c0, c1 - c0, points, b->opt->hyphen_left,
                                       b->opt->hyphen_right);
     if (n_points == 0) {
@@ -172,40 +214,180 @@ static void S_word(builder *b, const PangoAnalysis *an, int start, int end)
     S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len));
 }
 
-/* Collects the inline text of a node, with spans for emphasis and strong. */
-static void S_collect(const qr_node *node, int face, qr_buf *text, PangoAttrList *attrs,
-                      qr_fonts *f, double size)
+static int S_seg_same(const seg *a, const seg *b)
 {
-    for (const qr_node *c = qr_node_first_child(node); c; c = qr_node_next(c)) {
-        switch (qr_node_get_type(c)) {
+    return a->uri == b->uri && a->rise == b->rise && a->note == b->note &&
+           a->strike == b->strike && a->nohyph == b->nohyph;
+}
+
+/* Text is about to be appended at `at` with decorations `d`. */
+static void S_seg_mark(segs *sg, size_t at, const seg *d)
+{
+    if (sg->n > 0 && S_seg_same(&sg->v[sg->n - 1], d))
+        return;
+    if (sg->n > 0 && sg->v[sg->n - 1].start == at) {
+        sg->v[sg->n - 1] = *d; /* nothing was written with the last one */
+        sg->v[sg->n - 1].start = at;
+        return;
+    }
+    if (sg->n == sg->cap) {
+        sg->cap = sg->cap ? sg->cap * 2 : 16;
+        sg->v = xrealloc(sg->v, sg->cap * sizeof *sg->v);
+    }
+    sg->v[sg->n] = *d;
+    sg->v[sg->n].start = at;
+    sg->n++;
+}
+
+int qr_link_allowed(const char *url)
+{
+    return url && (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
+                   strncasecmp(url, "mailto:", 7) == 0);
+}
+
+static void S_font_span(PangoAttrList *attrs, qr_fonts *f, int face, double size, size_t start,
+                        size_t end)
+{
+    PangoAttribute *a = pango_attr_font_desc_new(qr_fonts_desc(f, face, size));
+    a->start_index = (guint)start;
+    a->end_index = (guint)end;
+    pango_attr_list_insert(attrs, a);
+}
+
+/* An open inline container while collecting. */
+typedef struct frame {
+    qr_node_type type;
+    size_t start;
+    int face;       /* EMPH, STRONG: the face inside */
+    const char *uri; /* LINK: the uri in force inside */
+} frame;
+
+/*
+ * Collects the inline text of a node: spans of Pango attributes for
+ * emphasis, strong and code, and segments for the decorations (links,
+ * strikethrough, note numbers). Walks the tree with the iterator, so
+ * nesting of any depth costs no stack.
+ */
+static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text,
+                      PangoAttrList *attrs, segs *sg, qr_fonts *f)
+{
+    double size = st->size;
+    frame *fr = NULL;
+    size_t n_fr = 0, cap_fr = 0;
+    int face = st->face, strike = 0, note = st->note_first;
+    const char *uri = NULL;
+    seg d = {0};
+    if (st->label) {
+        S_seg_mark(sg, 0, &d);
+        qr_buf_adds(text, st->label);
+        S_font_span(attrs, f, QR_FACE_REGULAR, size, 0, text->len);
+        qr_buf_add_utf8(text, 0x2002);
+    }
+    qr_iter it;
+    qr_iter_init(&it, node);
+    qr_event ev;
+    while ((ev = qr_iter_next(&it)) != QR_EV_DONE) {
+        qr_node *c = it.node;
+        qr_node_type t = qr_node_get_type(c);
+        if (c == node)
+            continue;
+        d.uri = uri;
+        d.strike = strike > 0;
+        d.rise = 0;
+        d.note = 0;
+        d.nohyph = 0;
+        if (ev == QR_EV_EXIT) {
+            if (n_fr == 0 || fr[n_fr - 1].type != t)
+                continue;
+            frame *top = &fr[--n_fr];
+            if (t == QR_NODE_EMPH || t == QR_NODE_STRONG)
+                S_font_span(attrs, f, top->face, size, top->start, text->len);
+            else if (t == QR_NODE_STRIKE)
+                strike--;
+            face = n_fr > 0 ? fr[n_fr - 1].face : st->face;
+            uri = n_fr > 0 ? fr[n_fr - 1].uri : NULL;
+            continue;
+        }
+        switch (t) {
         case QR_NODE_TEXT: {
             size_t len;
             const char *s = qr_node_text(c, &len);
+            S_seg_mark(sg, text->len, &d);
             qr_buf_add(text, s, len);
             break;
         }
-        case QR_NODE_LINE_BREAK: qr_buf_add_utf8(text, 0x2028); break;
+        case QR_NODE_LINE_BREAK:
+            S_seg_mark(sg, text->len, &d);
+            qr_buf_add_utf8(text, 0x2028);
+            break;
+        case QR_NODE_CODE: {
+            size_t len, start = text->len;
+            const char *s = qr_node_text(c, &len);
+            d.nohyph = 1;
+            S_seg_mark(sg, text->len, &d);
+            qr_buf_add(text, s, len);
+            S_font_span(attrs, f, QR_FACE_MONO, size * QR_MONO_SCALE, start, text->len);
+            break;
+        }
+        case QR_NODE_NOTE:
+            if (note > 0) {
+                /* the call: a superscript number, set smaller and raised */
+                size_t start = text->len;
+                d.note = note;
+                d.rise = size * 0.36;
+                d.nohyph = 1;
+                d.uri = NULL;
+                d.strike = 0;
+                S_seg_mark(sg, text->len, &d);
+                qr_buf_addf(text, "%d", note++);
+                S_font_span(attrs, f, QR_FACE_REGULAR, size * 0.62, start, text->len);
+            }
+            it.ev = QR_EV_EXIT; /* the note's blocks are set at the foot */
+            break;
+        case QR_NODE_IMAGE:
+            if (qr_node_image(c))
+                it.ev = QR_EV_EXIT; /* set as a figure by the page builder */
+            break;                  /* else its alt text stands in the line */
+        case QR_NODE_TABLE_CELL:
+            if (text->len > 0) {
+                S_seg_mark(sg, text->len, &d);
+                qr_buf_add_utf8(text, 0x2003); /* cells of a row: an em space apart */
+            }
+            break;
         case QR_NODE_EMPH:
-        case QR_NODE_STRONG: {
-            int inner = qr_node_get_type(c) == QR_NODE_STRONG ? QR_FACE_BOLD
-                        : face == QR_FACE_ITALIC              ? QR_FACE_REGULAR
-                                                              : QR_FACE_ITALIC;
-            size_t start = text->len;
-            S_collect(c, inner, text, attrs, f, size);
-            PangoAttribute *a = pango_attr_font_desc_new(qr_fonts_desc(f, inner, size));
-            a->start_index = (guint)start;
-            a->end_index = (guint)text->len;
-            pango_attr_list_insert(attrs, a);
+        case QR_NODE_STRONG:
+        case QR_NODE_STRIKE:
+        case QR_NODE_LINK: {
+            if (qr_node_is_leaf(c))
+                break;
+            if (n_fr == cap_fr) {
+                cap_fr = cap_fr ? cap_fr * 2 : 8;
+                fr = xrealloc(fr, cap_fr * sizeof *fr);
+            }
+            frame *top = &fr[n_fr++];
+            top->type = t;
+            top->start = text->len;
+            if (t == QR_NODE_STRONG)
+                face = QR_FACE_BOLD;
+            else if (t == QR_NODE_EMPH)
+                face = face == QR_FACE_ITALIC ? QR_FACE_REGULAR : QR_FACE_ITALIC;
+            else if (t == QR_NODE_STRIKE)
+                strike++;
+            else if (qr_link_allowed(qr_node_url(c)))
+                uri = qr_node_url(c);
+            top->face = face;
+            top->uri = uri;
             break;
         }
         default: break;
         }
     }
+    free(fr);
 }
 
 static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
-                   const qr_para_style *st, const qr_print_options *opt, const char *lang,
-                   qr_para *p)
+                   const segs *sg, const qr_para_style *st, const qr_print_options *opt,
+                   const char *lang, qr_para *p)
 {
     memset(p, 0, sizeof *p);
     p->style = *st;
@@ -226,7 +408,8 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     PangoLogAttr *log = xmalloc(sizeof(PangoLogAttr) * (size_t)(n_chars + 1));
     pango_get_log_attrs(text, len, -1, pl, log, n_chars + 1);
 
-    builder b = {f, p, opt, text, st->hyphenate, 0};
+    builder b = {f, p, opt, text, st->hyphenate, 0, sg && sg->n ? &sg->v[0] : NULL};
+    size_t si = 0; /* the segment in force */
     if (st->indent > 0)
         S_box(p, -1), p->items[p->n - 1].width = st->indent;
     int ci = 0;
@@ -239,6 +422,15 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
         for (int i = it->offset; i < end; ci++) {
             uint32_t c;
             int n = qr_utf8_decode(text + i, (size_t)(end - i), &c);
+            if (sg && si + 1 < sg->n && sg->v[si + 1].start <= (size_t)i) {
+                /* other decorations from here: the word so far is a box */
+                if (word >= 0)
+                    S_word(&b, an, word, i);
+                word = -1;
+                while (si + 1 < sg->n && sg->v[si + 1].start <= (size_t)i)
+                    si++;
+                b.deco = &sg->v[si];
+            }
             if (c == 0x2028) {
                 /* a forced line break: TeX's \hfil\break */
                 if (word >= 0)
@@ -312,10 +504,12 @@ int qr_para_build(qr_fonts *f, const qr_node *node, const qr_para_style *st,
 {
     qr_buf text = QR_BUF_INIT;
     PangoAttrList *attrs = pango_attr_list_new();
-    S_collect(node, st->face, &text, attrs, f, st->size);
-    int rc = S_build(f, text.ptr, (int)text.len, attrs, st, opt, lang, p);
+    segs sg = {0};
+    S_collect(node, st, &text, attrs, &sg, f);
+    int rc = S_build(f, text.ptr, (int)text.len, attrs, &sg, st, opt, lang, p);
     pango_attr_list_unref(attrs);
     qr_buf_release(&text);
+    free(sg.v);
     return rc;
 }
 
@@ -323,9 +517,74 @@ int qr_para_build_text(qr_fonts *f, const char *text, const qr_para_style *st,
                        const qr_print_options *opt, const char *lang, qr_para *p)
 {
     PangoAttrList *attrs = pango_attr_list_new();
-    int rc = S_build(f, text, (int)strlen(text), attrs, st, opt, lang, p);
+    int rc = S_build(f, text, (int)strlen(text), attrs, NULL, st, opt, lang, p);
     pango_attr_list_unref(attrs);
     return rc;
+}
+
+int qr_para_build_code(qr_fonts *f, const char *text, int len, const qr_para_style *st,
+                       const qr_print_options *opt, const char *lang, qr_para *p)
+{
+    memset(p, 0, sizeof *p);
+    p->style = *st;
+    if (len == 0)
+        return 0;
+    PangoAttrList *attrs = pango_attr_list_new();
+    PangoLanguage *pl = pango_language_from_string(lang);
+    PangoAttribute *la = pango_attr_language_new(pl);
+    pango_attr_list_insert(attrs, la);
+    pango_attr_list_insert(attrs, pango_attr_font_desc_new(qr_fonts_desc(f, st->face, st->size)));
+    GList *items = pango_itemize(qr_fonts_context(f), text, 0, len, attrs, NULL);
+    /* no hyphenation, and long words cut between characters without a
+     * hyphen: code must read as written */
+    builder b = {f, p, opt, text, 0, 0, NULL};
+    int leading = 1; /* still in the line's indentation */
+    double indent = 0;
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *it = l->data;
+        const PangoAnalysis *an = &it->analysis;
+        int end = it->offset + it->length;
+        int word = -1;
+        double sp = qr_fonts_shape(f, an, " ", 1)->width;
+        for (int i = it->offset; i < end;) {
+            uint32_t c;
+            int n = qr_utf8_decode(text + i, (size_t)(end - i), &c);
+            if (c == ' ' || c == '\t') {
+                if (word >= 0)
+                    S_word(&b, an, word, i);
+                word = -1;
+                double w = c == '\t' ? 4 * sp : sp;
+                if (leading)
+                    indent += w;
+                else
+                    /* a break may come at a space; spaces keep their width */
+                    S_glue(p, w, sp, 0);
+            } else {
+                if (leading && indent > 0) {
+                    S_box(p, -1);
+                    p->items[p->n - 1].width = indent;
+                }
+                leading = 0;
+                if (word < 0)
+                    word = i;
+            }
+            i += n;
+        }
+        if (word >= 0)
+            S_word(&b, an, word, end);
+    }
+    while (p->n > 0 && p->items[p->n - 1].type == QR_ITEM_GLUE)
+        p->n--;
+    if (p->n > 0) {
+        S_penalty(p, QR_PENALTY_INF, 0, 0, -1);
+        S_glue(p, 0, QR_FIL, 0);
+        S_penalty(p, -QR_PENALTY_INF, 0, 0, -1);
+    }
+    for (GList *l = items; l; l = l->next)
+        pango_item_free(l->data);
+    g_list_free(items);
+    pango_attr_list_unref(attrs);
+    return 0;
 }
 
 void qr_para_free(qr_para *p)
@@ -357,15 +616,33 @@ qr_run *qr_page_add_run(qr_page *page)
     return r;
 }
 
+qr_graphic *qr_page_add_gfx(qr_page *page, qr_gfx_kind kind, double x, double y, double w,
+                            double h)
+{
+    if (page->n_gfx == page->cap_gfx) {
+        page->cap_gfx = page->cap_gfx ? page->cap_gfx * 2 : 16;
+        page->gfx = xrealloc(page->gfx, page->cap_gfx * sizeof *page->gfx);
+    }
+    qr_graphic *g = &page->gfx[page->n_gfx++];
+    memset(g, 0, sizeof *g);
+    g->kind = kind;
+    g->x = x;
+    g->y = y;
+    g->w = w;
+    g->h = h;
+    return g;
+}
+
 static void S_place_frag(const qr_frag *fr, double x, double y, qr_page *page)
 {
     if (fr->g1 <= fr->g0)
         return;
+    y -= fr->rise;
     /* the next fragment of the same word, unbroken: extend the run */
     if (page->n_runs > 0) {
         qr_run *last = &page->runs[page->n_runs - 1];
         if (last->shape == fr->shape && last->g1 == fr->g0 && last->b1 == fr->b0 && last->y == y &&
-            last->body) {
+            last->body && last->uri == fr->uri) {
             last->g1 = fr->g1;
             last->b1 = fr->b1;
             return;
@@ -380,6 +657,15 @@ static void S_place_frag(const qr_frag *fr, double x, double y, qr_page *page)
     r->b0 = fr->b0;
     r->b1 = fr->b1;
     r->body = 1;
+    r->uri = fr->uri;
+}
+
+/* A rule through struck-out text, from x0 to x1 on the line at y. */
+static void S_strike(qr_page *page, const qr_para *p, double x0, double x1, double y)
+{
+    if (x1 > x0)
+        qr_page_add_gfx(page, QR_GFX_RULE, x0, y - p->style.size * 0.24, x1 - x0,
+                        p->style.size * 0.05);
 }
 
 void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double x0, double y,
@@ -394,12 +680,23 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     double x = x0;
     if (p->style.align == QR_ALIGN_CENTER)
         x += (width - qr_para_natural(p, line)) / 2;
+    else if (p->style.align == QR_ALIGN_RIGHT)
+        x += width - qr_para_natural(p, line);
+    double sx0 = -1, sx1 = 0; /* struck-out text so far on the line */
     for (size_t i = line->start; i < line->end && i < p->n; i++) {
         const qr_item *it = &p->items[i];
         switch (it->type) {
         case QR_ITEM_BOX:
             if (it->user >= 0)
                 S_place_frag(&p->frags[it->user], x, y, page);
+            if (it->user >= 0 && p->frags[it->user].strike) {
+                if (sx0 < 0)
+                    sx0 = x;
+                sx1 = x + it->width;
+            } else if (sx0 >= 0 && (it->user >= 0 || it->width > 0)) {
+                S_strike(page, p, sx0, sx1, y);
+                sx0 = -1;
+            }
             x += it->width;
             break;
         case QR_ITEM_GLUE:
@@ -412,7 +709,12 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     }
     if (line->end < p->n) {
         const qr_item *br = &p->items[line->end];
-        if (br->type == QR_ITEM_PENALTY && br->user >= 0)
+        if (br->type == QR_ITEM_PENALTY && br->user >= 0) {
             S_place_frag(&p->frags[br->user], x, y, page);
+            if (sx0 >= 0 && p->frags[br->user].strike)
+                sx1 = x + br->width;
+        }
     }
+    if (sx0 >= 0)
+        S_strike(page, p, sx0, sx1, y);
 }

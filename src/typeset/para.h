@@ -19,9 +19,14 @@ typedef struct qr_frag {
     const qr_shape *shape;
     int g0, g1, b0, b1;
     double width;
+    /* decorations, from the inline markup around the text */
+    const char *uri; /* inside an http(s)/mailto LINK (borrowed from the document) */
+    double rise;     /* raised this much above the baseline (a note's number) */
+    int note;        /* > 0: the number of the NOTE this fragment calls */
+    unsigned strike : 1;
 } qr_frag;
 
-typedef enum { QR_ALIGN_JUSTIFY = 0, QR_ALIGN_CENTER, QR_ALIGN_LEFT } qr_align;
+typedef enum { QR_ALIGN_JUSTIFY = 0, QR_ALIGN_CENTER, QR_ALIGN_LEFT, QR_ALIGN_RIGHT } qr_align;
 
 typedef struct qr_para_style {
     int face;        /* QR_FACE_* for plain text; emphasis switches it */
@@ -32,6 +37,12 @@ typedef struct qr_para_style {
     /* > 0: words wider than this may break between any two characters (an
      * emergency for words longer than the measure) */
     double break_long;
+    /* > 0: NOTEs in the text are set as superscript numbers from this one
+     * on (numbered per chapter by the caller); 0: they are left out */
+    int note_first;
+    /* a label set before the text, followed by an en space (a footnote's
+     * number), or NULL */
+    const char *label;
 } qr_para_style;
 
 typedef struct qr_para {
@@ -48,6 +59,13 @@ typedef struct qr_para {
  */
 int qr_para_build(qr_fonts *f, const qr_node *node, const qr_para_style *st,
                   const qr_print_options *opt, const char *lang, qr_para *p);
+/* Builds one line of a code block: monospace (st->face QR_FACE_MONO), its
+ * spaces kept (leading ones as a fixed indent), breaks only at spaces or,
+ * in a word wider than st->break_long, between characters. */
+int qr_para_build_code(qr_fonts *f, const char *text, int len, const qr_para_style *st,
+                       const qr_print_options *opt, const char *lang, qr_para *p);
+/* Whether a LINK's url becomes a link annotation: http, https, mailto. */
+int qr_link_allowed(const char *url);
 /* Builds the items of a plain string (contents entries, ornaments). */
 int qr_para_build_text(qr_fonts *f, const char *text, const qr_para_style *st,
                        const qr_print_options *opt, const char *lang, qr_para *p);
@@ -66,5 +84,8 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
 
 /* Appends a run to a page (grows its array). */
 qr_run *qr_page_add_run(qr_page *page);
+/* Appends a graphic (rule, image, mark) to a page. */
+qr_graphic *qr_page_add_gfx(qr_page *page, qr_gfx_kind kind, double x, double y, double w,
+                            double h);
 
 #endif

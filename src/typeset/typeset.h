@@ -62,11 +62,27 @@ typedef struct qr_run {
     unsigned body : 1;     /* a line of body text (for statistics and tests) */
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
+    const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */
 } qr_run;
+
+/* What a page shows besides glyphs. */
+typedef enum {
+    QR_GFX_RULE = 0, /* a horizontal rule: from (x, y) w long, h thick (y its centre) */
+    QR_GFX_IMAGE,    /* an image in the box x, y (top left), w, h */
+    QR_GFX_CONT,     /* a code line's continuation mark in the box x, y, w, h */
+} qr_gfx_kind;
+
+typedef struct qr_graphic {
+    qr_gfx_kind kind;
+    double x, y, w, h;
+    const qr_image *image; /* QR_GFX_IMAGE: borrowed from the document */
+} qr_graphic;
 
 typedef struct qr_page {
     qr_run *runs;
     size_t n_runs, cap;
+    qr_graphic *gfx;
+    size_t n_gfx, cap_gfx;
     char folio[32]; /* as printed ("vii", "12"), or "" when none is printed */
     int number;     /* the page's folio as a number, 0 in the front matter */
 } qr_page;
