@@ -228,6 +228,175 @@ static qr_epub_unit *S_add_unit(qr_epub_book *bk, int *cap)
     return u;
 }
 
+int qr_epub_heading_level(const qr_epub_unit *u, const qr_node *h)
+{
+    if (h == u->title)
+        return 1;
+    int level = qr_node_level(h);
+    int lo = 1;
+    if (u->title) {
+        level = level - qr_node_level(u->title) + 1;
+        lo = 2;
+    }
+    if (level < lo)
+        level = lo;
+    if (level > 6)
+        level = 6;
+    return level;
+}
+
+/* Images ------------------------------------------------------------------ */
+
+/* The extension for a media type EPUB 3.3 lists among its core image types,
+ * or NULL. */
+static const char *S_image_ext(const char *type)
+{
+    static const char *const types[][2] = {
+        {"image/png", ".png"},   {"image/jpeg", ".jpg"},    {"image/gif", ".gif"},
+        {"image/webp", ".webp"}, {"image/svg+xml", ".svg"},
+    };
+    for (size_t i = 0; type && i < QR_ARRAY_LEN(types); i++)
+        if (strcmp(type, types[i][0]) == 0)
+            return types[i][1];
+    return NULL;
+}
+
+static int S_href_taken(const qr_epub_book *bk, const char *href)
+{
+    if (bk->cover_href && strcmp(href, bk->cover_href) == 0)
+        return 1;
+    for (int i = 0; i < bk->n_images; i++)
+        if (strcmp(bk->images[i].href, href) == 0)
+            return 1;
+    return 0;
+}
+
+/* A safe, unique href under images/ for img: the base of its name in
+ * letters, digits, '-' and '_' (at most 40 bytes), a number when taken, and
+ * the extension of its media type. */
+static void S_image_href(const qr_epub_book *bk, const qr_image *img, const char *ext,
+                         char *out, size_t size)
+{
+    char base[48];
+    size_t n = 0;
+    const char *name = img->name ? img->name : "";
+    const char *slash = strrchr(name, '/');
+    if (slash)
+        name = slash + 1;
+    const char *dot = strrchr(name, '.');
+    size_t end = dot && dot != name ? (size_t)(dot - name) : strlen(name);
+    for (size_t i = 0; i < end && n < 40; i++) {
+        char c = name[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')
+            base[n++] = c;
+        else if (c >= 'A' && c <= 'Z')
+            base[n++] = (char)(c - 'A' + 'a');
+        else if (n > 0 && base[n - 1] != '-')
+            base[n++] = '-';
+    }
+    while (n > 0 && base[n - 1] == '-')
+        n--;
+    base[n] = '\0';
+    if (n == 0)
+        snprintf(base, sizeof base, "image");
+    snprintf(out, size, QR_EPUB_IMAGE_DIR "%s%s", base, ext);
+    for (int k = 2; S_href_taken(bk, out); k++)
+        snprintf(out, size, QR_EPUB_IMAGE_DIR "%s-%d%s", base, k, ext);
+}
+
+const qr_epub_image *qr_epub_find_image(const qr_epub_book *bk, const qr_image *img)
+{
+    if (!img)
+        return NULL;
+    for (int i = 0; i < bk->n_images; i++)
+        if (bk->images[i].image == img)
+            return &bk->images[i];
+    /* another qr_image with the same name and bytes: the same file */
+    for (int i = 0; i < bk->n_images; i++) {
+        const qr_image *o = bk->images[i].image;
+        if (o->len == img->len && o->name && img->name && strcmp(o->name, img->name) == 0 &&
+            memcmp(o->data, img->data, img->len) == 0)
+            return &bk->images[i];
+    }
+    return NULL;
+}
+
+/* Adds img to the images stored, unless it is there already or cannot be. */
+static void S_add_image(qr_epub_book *bk, const qr_image *img, int *cap)
+{
+    const char *ext = img ? S_image_ext(img->type) : NULL;
+    if (!ext || !img->data || img->len == 0 || qr_epub_find_image(bk, img))
+        return;
+    if (bk->n_images == *cap) {
+        *cap = *cap ? *cap * 2 : 8;
+        bk->images = xrealloc(bk->images, sizeof *bk->images * (size_t)*cap);
+    }
+    qr_epub_image *e = &bk->images[bk->n_images];
+    memset(e, 0, sizeof *e);
+    e->image = img;
+    snprintf(e->id, sizeof e->id, "image-%03d", bk->n_images + 1);
+    S_image_href(bk, img, ext, e->href, sizeof e->href);
+    bk->n_images++;
+}
+
+int qr_epub_code_font(const qr_epub_book *bk)
+{
+    return bk->has_code && bk->opt->code_font != NULL;
+}
+
+/* Walks the whole unit once: its heading ids and the h2/h3 for the
+ * navigation, whether it has code, the images it uses. Headings inside
+ * notes get no id (notes are written at the chapter's end). */
+static void S_scan_unit(qr_epub_book *bk, qr_epub_unit *u, int *image_cap, qr_buf *tmp)
+{
+    int cap = 0, in_note = 0, have_h2 = 0;
+    for (const qr_node *top = u->first; top; top = top == u->last ? NULL : qr_node_next(top)) {
+        qr_iter it;
+        qr_iter_init(&it, top);
+        qr_event ev;
+        while ((ev = qr_iter_next(&it)) != QR_EV_DONE) {
+            const qr_node *n = qr_iter_node(&it);
+            qr_node_type t = qr_node_get_type(n);
+            if (t == QR_NODE_NOTE) {
+                in_note += ev == QR_EV_ENTER ? 1 : -1;
+                continue;
+            }
+            if (ev != QR_EV_ENTER)
+                continue;
+            if (t == QR_NODE_CODE || t == QR_NODE_CODE_BLOCK) {
+                u->has_code = 1;
+            } else if (t == QR_NODE_IMAGE) {
+                S_add_image(bk, qr_node_image(n), image_cap);
+            } else if (t == QR_NODE_HEADING && n != u->title && !in_note) {
+                int number = ++u->n_heading_ids;
+                int level = qr_epub_heading_level(u, n);
+                if (n != top || level > 3)
+                    continue;
+                qr_buf_reset(tmp);
+                qr_node_plain_text(n, tmp);
+                const char *label = S_collapse(bk->arena, tmp->ptr, tmp->len);
+                if (!label)
+                    continue;
+                if (u->n_headings == cap) {
+                    int ncap = cap ? cap * 2 : 8;
+                    qr_epub_heading *h = qr_arena_alloc(bk->arena, sizeof *h * (size_t)ncap);
+                    if (u->n_headings)
+                        memcpy(h, u->headings, sizeof *h * (size_t)u->n_headings);
+                    u->headings = h;
+                    cap = ncap;
+                }
+                /* an h3 with no h2 before it in the chapter stands at the h2's place */
+                qr_epub_heading *h = &u->headings[u->n_headings++];
+                h->label = label;
+                h->number = number;
+                h->depth = level == 3 && have_h2 ? 2 : 1;
+                if (level == 2)
+                    have_h2 = 1;
+            }
+        }
+    }
+}
+
 /* Splits the DOCUMENT's children into units. */
 static void S_units(qr_epub_book *bk)
 {
@@ -280,8 +449,12 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
     qr_arena *a = bk->arena;
     const qr_meta *m = qr_doc_meta_const(doc);
     qr_buf tmp = QR_BUF_INIT;
+    int image_cap = 0;
 
     bk->lang = qr_epub_lang_ok(m->language) ? m->language : "en";
+    if (m->cover_data && m->cover_len > 0 && m->cover_type)
+        bk->cover_href = strcmp(m->cover_type, "image/png") == 0 ? QR_EPUB_IMAGE_DIR "cover.png"
+                                                                 : QR_EPUB_IMAGE_DIR "cover.jpg";
     S_units(bk);
 
     bk->first_body = -1;
@@ -310,8 +483,18 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
                            : S_kind_fallback(u->kind);
         const char *lang = u->chapter ? qr_node_effective_lang(doc, u->chapter) : bk->lang;
         u->lang = qr_epub_lang_ok(lang) ? lang : bk->lang;
-        if (u->nested)
-            bk->nav_depth = 2;
+        u->source = u->chapter ? qr_node_source(u->chapter, NULL) : NULL;
+        if (!u->source && u->first)
+            u->source = qr_node_source(u->first, NULL);
+        S_scan_unit(bk, u, &image_cap, &tmp);
+        if (u->has_code)
+            bk->has_code = 1;
+        int depth = u->nested ? 2 : 1;
+        for (int k = 0; k < u->n_headings; k++)
+            if (depth + u->headings[k].depth > bk->nav_depth)
+                bk->nav_depth = depth + u->headings[k].depth;
+        if (depth > bk->nav_depth)
+            bk->nav_depth = depth;
         if (bk->first_body < 0 && (u->kind == QR_CHAPTER_BODY || u->kind == QR_CHAPTER_PART))
             bk->first_body = i;
         if (bk->nav_pos < 0 && u->kind != QR_CHAPTER_FRONT)
@@ -344,15 +527,14 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
     }
     qr_epub_format_time(opt->modified, bk->modified);
     bk->css_href = qr_arena_printf(a, QR_EPUB_STYLE_DIR "%s", opt->stylesheet->name);
-    if (m->cover_data && m->cover_len > 0 && m->cover_type)
-        bk->cover_href = strcmp(m->cover_type, "image/png") == 0 ? QR_EPUB_IMAGE_DIR "cover.png"
-                                                                 : QR_EPUB_IMAGE_DIR "cover.jpg";
     qr_buf_release(&tmp);
     return 0;
 }
 
 void qr_epub_book_free(qr_epub_book *bk)
 {
+    free(bk->images);
+    bk->images = NULL;
     free(bk->units);
     bk->units = NULL;
     qr_arena_free(bk->arena);

@@ -114,6 +114,11 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
                      "EPUB writer: a stylesheet with a plain file name is required");
         goto cleanup;
     }
+    if (opt->code_font && (!S_name_ok(opt->code_font->name) || !opt->code_font->data)) {
+        qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0,
+                     "EPUB writer: the code font needs its bytes and a plain file name");
+        goto cleanup;
+    }
     for (int i = 0; i < opt->n_fonts; i++)
         if (!S_name_ok(opt->fonts[i].name)) {
             qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0,
@@ -125,7 +130,10 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     if (qr_epub_plan(&bk, doc, opt, err) < 0)
         goto cleanup;
 
-    n_files = 5 + bk.n_units; /* the last: the cover page, when there is a cover */
+    /* files: 0..3 the package's XML, 4.. one per unit, then the cover page
+     * (when there is a cover), the title page, the copyright page and the
+     * code font's stylesheet (when it is embedded) */
+    n_files = 8 + bk.n_units;
     files = xmalloc(sizeof *files * (size_t)n_files);
     for (int i = 0; i < n_files; i++)
         qr_buf_init(&files[i]);
@@ -140,8 +148,15 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
         if (opt->progress)
             opt->progress(opt->progress_ctx, i + 1, bk.n_units);
     }
-    if (bk.cover_href && qr_epub_write_cover(&bk, &x, &files[4 + bk.n_units], err) < 0)
+    qr_buf *cover_page = &files[4 + bk.n_units], *title_page = &files[5 + bk.n_units];
+    qr_buf *copyright_page = &files[6 + bk.n_units], *code_css = &files[7 + bk.n_units];
+    if (bk.cover_href && qr_epub_write_cover(&bk, &x, cover_page, err) < 0)
         goto cleanup;
+    if (qr_epub_write_titlepage(&bk, &x, title_page, err) < 0 ||
+        qr_epub_write_copyright(&bk, &x, copyright_page, err) < 0)
+        goto cleanup;
+    if (qr_epub_code_font(&bk))
+        qr_epub_code_css(&bk, code_css);
 
     /* The container: a zip in memory. The source is kept (a second
      * reference) so its bytes can be read after zip_close. */
@@ -171,14 +186,17 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     qr_buf_adds(&name, bk.css_href);
     if (S_add(za, name.ptr, opt->stylesheet->data, opt->stylesheet->len, 0, dos, err) < 0)
         goto cleanup;
+    if (qr_epub_code_font(&bk) &&
+        S_add(za, QR_EPUB_DIR QR_EPUB_CODE_CSS, code_css->ptr, code_css->len, 0, dos, err) < 0)
+        goto cleanup;
     if (bk.cover_href) {
         const qr_meta *m = qr_doc_meta_const(doc);
         qr_buf_reset(&name);
         qr_buf_addf(&name, QR_EPUB_DIR "%s", bk.cover_href);
         /* images are compressed already: stored */
         if (S_add(za, name.ptr, m->cover_data, m->cover_len, 1, dos, err) < 0 ||
-            S_add(za, QR_EPUB_DIR QR_EPUB_COVER_PAGE, files[4 + bk.n_units].ptr,
-                  files[4 + bk.n_units].len, 0, dos, err) < 0)
+            S_add(za, QR_EPUB_DIR QR_EPUB_COVER_PAGE, cover_page->ptr, cover_page->len, 0, dos,
+                  err) < 0)
             goto cleanup;
     }
     for (int i = 0; i < opt->n_fonts; i++) {
@@ -189,6 +207,26 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
         if (S_add_level(za, name.ptr, opt->fonts[i].data, opt->fonts[i].len, 0, 1, dos, err) < 0)
             goto cleanup;
     }
+    if (qr_epub_code_font(&bk)) {
+        qr_buf_reset(&name);
+        qr_buf_addf(&name, QR_EPUB_DIR QR_EPUB_FONT_DIR "%s", opt->code_font->name);
+        if (S_add_level(za, name.ptr, opt->code_font->data, opt->code_font->len, 0, 1, dos, err) <
+            0)
+            goto cleanup;
+    }
+    for (int i = 0; i < bk.n_images; i++) {
+        qr_buf_reset(&name);
+        qr_buf_addf(&name, QR_EPUB_DIR "%s", bk.images[i].href);
+        /* images are compressed already: stored, not deflated */
+        const qr_image *img = bk.images[i].image;
+        if (S_add(za, name.ptr, img->data, img->len, 1, dos, err) < 0)
+            goto cleanup;
+    }
+    if (S_add(za, QR_EPUB_DIR QR_EPUB_TITLE_PAGE, title_page->ptr, title_page->len, 0, dos, err) <
+            0 ||
+        S_add(za, QR_EPUB_DIR QR_EPUB_COPYRIGHT_PAGE, copyright_page->ptr, copyright_page->len, 0,
+              dos, err) < 0)
+        goto cleanup;
     for (int i = 0; i < bk.n_units; i++) {
         qr_buf_reset(&name);
         qr_buf_addf(&name, QR_EPUB_DIR "%s", bk.units[i].href);

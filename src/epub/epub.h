@@ -21,6 +21,9 @@ typedef struct qr_epub_options {
     const qr_resource *stylesheet; /* required */
     const qr_resource *fonts;      /* may be NULL when n_fonts is 0 */
     int n_fonts;
+    /* The monospace face for code (e.g. NotoSansMono-Regular.ttf, "font/ttf"),
+     * embedded only in a book that has code; may be NULL. */
+    const qr_resource *code_font;
     time_t modified;               /* dcterms:modified and zip timestamps */
     /* Called after each chapter is written (for a progress line); may be NULL. */
     void (*progress)(void *ctx, int done, int total);

@@ -5,6 +5,7 @@
  *   book.c       the plan: which content documents, their titles, the
  *                book's title, language, identifier and time stamp
  *   xhtml.c      one XHTML content document per unit
+ *   front.c      the title page and the copyright page
  *   package.c    package document, navigation document, NCX, container.xml
  *   container.c  the OCF zip container and qr_epub_write
  */
@@ -26,6 +27,9 @@
 #define QR_EPUB_FONT_DIR "fonts/"
 #define QR_EPUB_IMAGE_DIR "images/"
 #define QR_EPUB_COVER_PAGE "text/cover.xhtml"
+#define QR_EPUB_TITLE_PAGE "text/titlepage.xhtml"
+#define QR_EPUB_COPYRIGHT_PAGE "text/copyright.xhtml"
+#define QR_EPUB_CODE_CSS "styles/code.css"
 
 #define QR_NS_XHTML "http://www.w3.org/1999/xhtml"
 #define QR_NS_OPS "http://www.idpf.org/2007/ops"
@@ -66,6 +70,13 @@ void qr_xw_element(qr_xw *x, const char *name, const char *text);
 
 /* The plan --------------------------------------------------------------- */
 
+/* A heading inside a unit listed in the navigation (h2 and h3). */
+typedef struct qr_epub_heading {
+    const char *label; /* arena: its text, never empty */
+    int depth;         /* 1: under the unit's entry; 2: under the h2 before it */
+    int number;        /* its id is "heading-NUMBER" */
+} qr_epub_heading;
+
 /* One content document: a CHAPTER node, or a run of blocks that stand
  * directly under the DOCUMENT (they get a document of their own). */
 typedef struct qr_epub_unit {
@@ -79,9 +90,21 @@ typedef struct qr_epub_unit {
     const char *label;      /* arena: nav label, never empty */
     const char *title_text; /* arena: the heading's text, or NULL */
     const char *lang;       /* the unit's language (valid BCP 47 shape) */
+    const char *source;     /* the file the chapter was read from, or NULL */
+    qr_epub_heading *headings; /* arena: the h2 and h3 for the navigation */
+    int n_headings;
+    int n_heading_ids;      /* headings with an id: "heading-1".."heading-N" */
+    int has_code;           /* holds CODE or CODE_BLOCK */
     char id[32];            /* manifest id, e.g. "chapter-001" */
     char href[48];          /* from EPUB/, e.g. "text/chapter-001.xhtml" */
 } qr_epub_unit;
+
+/* An image stored in the container (once, however often it is used). */
+typedef struct qr_epub_image {
+    const qr_image *image;
+    char id[24];    /* manifest id, e.g. "image-001" */
+    char href[96];  /* from EPUB/, e.g. "images/map.png" */
+} qr_epub_image;
 
 typedef struct qr_epub_book {
     const qr_doc *doc;
@@ -91,7 +114,10 @@ typedef struct qr_epub_book {
     int n_units;
     int first_body;         /* index of the first body or part unit, or -1 */
     int nav_pos;            /* the nav document comes before this unit in the spine */
-    int nav_depth;          /* 1 or 2 */
+    int nav_depth;          /* 1..4: part, chapter, h2, h3 */
+    qr_epub_image *images;  /* owned array, in order of first use */
+    int n_images;
+    int has_code;           /* some unit holds code: the code font is embedded */
     const char *title;      /* never empty */
     const char *subtitle;   /* or NULL */
     const char *lang;       /* the book's language, never empty */
@@ -106,6 +132,15 @@ typedef struct qr_epub_book {
 int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt, qr_error *err);
 void qr_epub_book_free(qr_epub_book *bk);
 
+/* The level (1..6) of the element a heading of u becomes: the unit's title
+ * is h1; the headings under it keep their distance from it, at h2 or below. */
+int qr_epub_heading_level(const qr_epub_unit *u, const qr_node *h);
+/* Borrowed: the stored image for img, or NULL when it is not stored (no
+ * bytes, or a media type EPUB 3.3 does not list among its core types). */
+const qr_epub_image *qr_epub_find_image(const qr_epub_book *bk, const qr_image *img);
+/* Whether the code font is embedded (the book has code and a font is given). */
+int qr_epub_code_font(const qr_epub_book *bk);
+
 /* Whether s has the shape of a BCP 47 tag we can write (letters, digits and
  * hyphens, a letter first). */
 int qr_epub_lang_ok(const char *s);
@@ -119,9 +154,10 @@ void qr_epub_content_uuid(const char *data, size_t len, qr_buf *out);
 
 /* Documents. Each appends a whole XML file to out. ----------------------- */
 /* An XHTML content document's start (doctype, <html> with the namespaces
- * and xml:lang/lang, <head> with the title and the stylesheet, <body>) and
- * its end. */
-void qr_epub_page_start(qr_xw *x, const char *lang, const char *title, const char *css_href);
+ * and xml:lang/lang, <head> with the title and the stylesheet, and a second
+ * one when css2_href is not NULL, <body>) and its end. */
+void qr_epub_page_start(qr_xw *x, const char *lang, const char *title, const char *css_href,
+                        const char *css2_href);
 void qr_epub_page_end(qr_xw *x);
 int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *x, qr_buf *out,
                           qr_error *err);
@@ -131,5 +167,11 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
 int qr_epub_write_container_xml(qr_xw *x, qr_buf *out, qr_error *err);
 /* The cover page (QR_EPUB_COVER_PAGE): the cover image, alone. */
 int qr_epub_write_cover(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
+/* The title page (QR_EPUB_TITLE_PAGE) and the copyright page
+ * (QR_EPUB_COPYRIGHT_PAGE), from the metadata (front.c). */
+int qr_epub_write_titlepage(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
+int qr_epub_write_copyright(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
+/* The stylesheet with the code font's @font-face (QR_EPUB_CODE_CSS). */
+void qr_epub_code_css(const qr_epub_book *bk, qr_buf *out);
 
 #endif

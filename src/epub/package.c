@@ -246,6 +246,8 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     S_item(x, "nav", QR_EPUB_NAV, "application/xhtml+xml", "nav");
     S_item(x, "ncx", QR_EPUB_NCX, "application/x-dtbncx+xml", NULL);
     S_item(x, "css", bk->css_href, "text/css", NULL);
+    if (qr_epub_code_font(bk))
+        S_item(x, "code-css", QR_EPUB_CODE_CSS, "text/css", NULL);
     if (bk->cover_href) {
         /* EPUB 3.3: the cover-image property marks the cover (one item) */
         S_item(x, "cover-image", bk->cover_href, qr_doc_meta_const(bk->doc)->cover_type,
@@ -259,6 +261,18 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
         /* EPUB 3.3 core media types: font/otf for OpenType fonts */
         S_item(x, id, href, opt->fonts[i].media_type ? opt->fonts[i].media_type : "font/otf", NULL);
     }
+    if (qr_epub_code_font(bk)) {
+        char href[256];
+        snprintf(href, sizeof href, QR_EPUB_FONT_DIR "%s", opt->code_font->name);
+        /* EPUB 3.3 core media types: font/ttf for TrueType fonts */
+        S_item(x, "font-code", href,
+               opt->code_font->media_type ? opt->code_font->media_type : "font/ttf", NULL);
+    }
+    /* EPUB 3.3: every image a content document uses is a manifest item */
+    for (int i = 0; i < bk->n_images; i++)
+        S_item(x, bk->images[i].id, bk->images[i].href, bk->images[i].image->type, NULL);
+    S_item(x, "titlepage", QR_EPUB_TITLE_PAGE, "application/xhtml+xml", NULL);
+    S_item(x, "copyright", QR_EPUB_COPYRIGHT_PAGE, "application/xhtml+xml", NULL);
     for (int i = 0; i < bk->n_units; i++)
         S_item(x, bk->units[i].id, bk->units[i].href, "application/xhtml+xml", NULL);
     qr_xw_close(x); /* manifest */
@@ -270,6 +284,8 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_nl(x);
     if (bk->cover_href)
         S_itemref(x, "cover"); /* the cover page opens the book */
+    S_itemref(x, "titlepage");
+    S_itemref(x, "copyright");
     for (int i = 0; i <= bk->n_units; i++) {
         if (i == bk->nav_pos)
             S_itemref(x, "nav");
@@ -296,6 +312,57 @@ static void S_nav_link(const qr_epub_book *bk, qr_xw *x, const qr_epub_unit *u)
     qr_xw_close(x);
 }
 
+/* The h2 and h3 of a unit, as an <ol> inside its <li>: an h3 nests in the
+ * h2 before it (EPUB 3.3 nav: li > (a, ol?)). */
+static void S_heading_list(const qr_epub_book *bk, qr_xw *x, const qr_epub_unit *u)
+{
+    if (u->n_headings == 0)
+        return;
+    qr_buf href = QR_BUF_INIT;
+    qr_xw_nl(x);
+    qr_xw_start(x, "ol");
+    qr_xw_nl(x);
+    int open_sub = 0; /* an h2's <li> with its <ol> of h3 open */
+    for (int k = 0; k < u->n_headings; k++) {
+        const qr_epub_heading *h = &u->headings[k];
+        int next_sub = k + 1 < u->n_headings && u->headings[k + 1].depth == 2;
+        if (h->depth == 1 && open_sub) {
+            qr_xw_close(x); /* ol */
+            qr_xw_nl(x);
+            qr_xw_close(x); /* li */
+            qr_xw_nl(x);
+            open_sub = 0;
+        }
+        qr_buf_reset(&href);
+        qr_buf_addf(&href, "%s#heading-%d", u->href, h->number);
+        qr_xw_start(x, "li");
+        qr_xw_start(x, "a");
+        qr_xw_attr(x, "href", href.ptr);
+        if (strcmp(u->lang, bk->lang) != 0)
+            S_lang_pair(x, u->lang);
+        qr_xw_texts(x, h->label);
+        qr_xw_close(x); /* a */
+        if (h->depth == 1 && next_sub) {
+            qr_xw_nl(x);
+            qr_xw_start(x, "ol");
+            qr_xw_nl(x);
+            open_sub = 1;
+        } else {
+            qr_xw_close(x); /* li */
+            qr_xw_nl(x);
+        }
+    }
+    if (open_sub) {
+        qr_xw_close(x); /* ol */
+        qr_xw_nl(x);
+        qr_xw_close(x); /* li */
+        qr_xw_nl(x);
+    }
+    qr_xw_close(x); /* ol */
+    qr_xw_nl(x);
+    qr_buf_release(&href);
+}
+
 static void S_toc_list(const qr_epub_book *bk, qr_xw *x)
 {
     /* EPUB 3.3 nav: ol > li > (a, ol?); a part's chapters nest in its li. */
@@ -316,6 +383,7 @@ static void S_toc_list(const qr_epub_book *bk, qr_xw *x)
             }
             qr_xw_start(x, "li");
             S_nav_link(bk, x, u);
+            S_heading_list(bk, x, u);
             li_open = 1;
             if (u->has_nested) {
                 qr_xw_nl(x);
@@ -326,6 +394,7 @@ static void S_toc_list(const qr_epub_book *bk, qr_xw *x)
         } else {
             qr_xw_start(x, "li");
             S_nav_link(bk, x, u);
+            S_heading_list(bk, x, u);
             qr_xw_close(x);
             qr_xw_nl(x);
         }
@@ -361,7 +430,7 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     const char *word = S_contents_word(bk->lang);
     int english = S_primary_is(bk->lang, "en");
 
-    qr_epub_page_start(x, bk->lang, bk->title, bk->css_href);
+    qr_epub_page_start(x, bk->lang, bk->title, bk->css_href, NULL);
 
     qr_xw_start(x, "nav");
     qr_xw_attr(x, "epub:type", "toc");
@@ -393,6 +462,8 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_nl(x);
     if (bk->cover_href)
         S_landmark(x, "cover", QR_EPUB_COVER_PAGE, "Cover");
+    S_landmark(x, "titlepage", QR_EPUB_TITLE_PAGE, "Title page");
+    S_landmark(x, "copyright-page", QR_EPUB_COPYRIGHT_PAGE, "Copyright");
     S_landmark(x, "toc", QR_EPUB_NAV "#toc", "Contents");
     if (bk->first_body >= 0)
         S_landmark(x, "bodymatter", bk->units[bk->first_body].href, "Start of content");
@@ -416,7 +487,8 @@ static void S_ncx_meta(qr_xw *x, const char *name, const char *content)
     qr_xw_nl(x);
 }
 
-static void S_nav_point(qr_xw *x, const qr_epub_unit *u, int order)
+/* Opens a navPoint (left open for the ones nested in it). */
+static void S_nav_point(qr_xw *x, const char *label, const char *src, int order)
 {
     char id[32];
     snprintf(id, sizeof id, "navpoint-%d", order);
@@ -425,13 +497,43 @@ static void S_nav_point(qr_xw *x, const qr_epub_unit *u, int order)
     qr_xw_attr_int(x, "playOrder", order);
     qr_xw_nl(x);
     qr_xw_start(x, "navLabel");
-    qr_xw_element(x, "text", u->label);
+    qr_xw_element(x, "text", label);
     qr_xw_close(x);
     qr_xw_nl(x);
     qr_xw_start(x, "content");
-    qr_xw_attr(x, "src", u->href);
+    qr_xw_attr(x, "src", src);
     qr_xw_close(x);
     qr_xw_nl(x);
+}
+
+/* The unit's navPoint, open, with its headings' navPoints inside. */
+static void S_unit_points(qr_xw *x, const qr_epub_unit *u, int *order)
+{
+    S_nav_point(x, u->label, u->href, ++*order);
+    qr_buf src = QR_BUF_INIT;
+    int open_sub = 0;
+    for (int k = 0; k < u->n_headings; k++) {
+        const qr_epub_heading *h = &u->headings[k];
+        if (h->depth == 1 && open_sub) {
+            qr_xw_close(x);
+            qr_xw_nl(x);
+            open_sub = 0;
+        }
+        qr_buf_reset(&src);
+        qr_buf_addf(&src, "%s#heading-%d", u->href, h->number);
+        S_nav_point(x, h->label, src.ptr, ++*order);
+        if (h->depth == 1) {
+            open_sub = 1;
+        } else {
+            qr_xw_close(x);
+            qr_xw_nl(x);
+        }
+    }
+    if (open_sub) {
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    qr_buf_release(&src);
 }
 
 int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
@@ -447,7 +549,9 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_nl(x);
     /* OPF 2.0.1: dtb:uid is the package's unique identifier. */
     S_ncx_meta(x, "dtb:uid", bk->identifier);
-    S_ncx_meta(x, "dtb:depth", bk->nav_depth == 2 ? "2" : "1");
+    char depth[8];
+    snprintf(depth, sizeof depth, "%d", bk->nav_depth);
+    S_ncx_meta(x, "dtb:depth", depth);
     S_ncx_meta(x, "dtb:totalPageCount", "0");
     S_ncx_meta(x, "dtb:maxPageNumber", "0");
     qr_xw_close(x); /* head */
@@ -461,7 +565,7 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
      * chapters nest inside its navPoint, as in the nav document. */
     qr_xw_start(x, "navMap");
     qr_xw_nl(x);
-    int top_open = 0;
+    int top_open = 0, order = 0;
     for (int i = 0; i < bk->n_units; i++) {
         const qr_epub_unit *u = &bk->units[i];
         if (!u->nested && top_open) {
@@ -469,7 +573,7 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
             qr_xw_nl(x);
             top_open = 0;
         }
-        S_nav_point(x, u, i + 1);
+        S_unit_points(x, u, &order);
         if (u->nested) {
             qr_xw_close(x);
             qr_xw_nl(x);

@@ -393,8 +393,11 @@ static void test_book(void)
                 "A Tale of Two Tests");
     CHECK_XPATH(&f, "string(//opf:meta[@refines='#creator2'][@property='role'])", "trl");
     CHECK_XPATH(&f, "string(//dc:date)", "1869");
-    CHECK_XPATH(&f, "count(//opf:spine/opf:itemref)", "7");
-    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[2]/@idref)", "nav");
+    /* the title page and the copyright page, the front matter, then the nav */
+    CHECK_XPATH(&f, "count(//opf:spine/opf:itemref)", "9");
+    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[1]/@idref)", "titlepage");
+    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[2]/@idref)", "copyright");
+    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[4]/@idref)", "nav");
     CHECK_XPATH(&f, "string(//opf:item[@href='fonts/EBGaramond12-Italic.otf']/@media-type)",
                 "font/otf");
     char *id = S_xpath(&f, "string(//dc:identifier[@id=/opf:package/@unique-identifier])");
@@ -417,14 +420,16 @@ static void test_book(void)
     /* the NCX carries the same identifier, and nests the part's chapters */
     CHECK_INT_EQ(S_entry(&e1, "EPUB/toc.ncx", &f), 0);
     CHECK_XPATH(&f, "string(//ncx:meta[@name='dtb:uid']/@content)", id);
-    CHECK_XPATH(&f, "string(//ncx:meta[@name='dtb:depth']/@content)", "2");
+    /* part > chapter > its h2 */
+    CHECK_XPATH(&f, "string(//ncx:meta[@name='dtb:depth']/@content)", "3");
     CHECK_XPATH(&f, "count(/ncx:ncx/ncx:navMap/ncx:navPoint)", "4");
     CHECK_XPATH(&f,
                 "string(//ncx:navPoint[ncx:content/@src='text/chapter-002.xhtml']"
                 "/ncx:navPoint[2]/ncx:content/@src)",
                 "text/chapter-004.xhtml");
+    /* after chapter 3's own section (its h2) */
     CHECK_XPATH(&f, "string(//ncx:navPoint[ncx:content/@src='text/chapter-004.xhtml']/@playOrder)",
-                "4");
+                "5");
     free(id);
 
     /* the nav document: nesting, labels never empty, landmarks */
@@ -534,8 +539,8 @@ static void test_loose_and_empty(void)
     CHECK_XPATH(&f, "string(//dc:title)", "First <Heading>");
     CHECK_XPATH(&f, "string(//dc:language)", "en");
     CHECK_XPATH(&f, "count(//dc:date)", "0");
-    CHECK_XPATH(&f, "count(//opf:spine/opf:itemref)", "4");
-    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[1]/@idref)", "nav");
+    CHECK_XPATH(&f, "count(//opf:spine/opf:itemref)", "6");
+    CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[3]/@idref)", "nav");
     CHECK_INT_EQ(S_entry(&e, "EPUB/text/chapter-001.xhtml", &f), 0);
     CHECK_XPATH(&f, "count(//h:section/h:p)", "1");
     CHECK_XPATH(&f, "count(//h:section/h:hr)", "1");
