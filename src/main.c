@@ -598,7 +598,8 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
-    qr_resource fonts[QR_ARRAY_LEN(font_files)], style;
+    qr_resource fonts[QR_ARRAY_LEN(font_files)], style, mono;
+    qr_buf monobuf = QR_BUF_INIT;
     int rc = -1;
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_init(&fontbuf[i]);
@@ -621,10 +622,15 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
             0)
             goto done;
     }
+    /* the code face: the writer embeds it only in a book that has code */
+    if (S_load_resource(dd.ptr, "fonts/NotoSansMono-Regular.ttf", "NotoSansMono-Regular.ttf",
+                        "font/ttf", &monobuf, &mono, err) < 0)
+        goto done;
     qr_epub_options opt = {
         .stylesheet = &style,
         .fonts = fonts,
         .n_fonts = (int)QR_ARRAY_LEN(font_files),
+        .code_font = &mono,
         .modified = modified,
         .progress = progress ? S_progress : NULL,
         .progress_ctx = (void *)path,
@@ -637,6 +643,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
 done:
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_release(&fontbuf[i]);
+    qr_buf_release(&monobuf);
     qr_buf_release(&dd);
     qr_buf_release(&css);
     qr_buf_release(&out);
@@ -875,7 +882,9 @@ int main(int argc, char **argv)
     }
     argc -= optind;
     argv += optind;
-    optind = 1;
+    /* 0, not 1: glibc then starts afresh, permuting again, so that options
+     * may follow the folder or files (quire build DIR -o OUT) */
+    optind = 0;
     while ((c = getopt_long(argc, argv, "o:f:qvhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'o': opt.out_dir = optarg; break;

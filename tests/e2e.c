@@ -253,6 +253,14 @@ static void test_project_folder(void)
     CHECK_INT_EQ(RUN(NULL, &err, "build", "-v", dir.ptr), 0);
     CHECK_CONTAINS(err.ptr, "reading");
     CHECK_CONTAINS(err.ptr, "wrote");
+    /* options may follow the folder, as with GNU tools */
+    qr_buf out_dir = QR_BUF_INIT;
+    qr_buf_addf(&out_dir, "%s/elsewhere", dir.ptr);
+    CHECK_INT_EQ(RUN(NULL, NULL, "build", dir.ptr, "-f", "epub", "-o", out_dir.ptr), 0);
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/the-first-chapter.epub", out_dir.ptr);
+    CHECK(S_exists(path.ptr));
+    qr_buf_release(&out_dir);
     qr_buf_release(&out);
     qr_buf_release(&dir);
     qr_buf_release(&path);
