@@ -63,6 +63,15 @@ typedef struct qr_run {
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
     const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */
+    /* Where the run's text comes from in the document (issue 6: the EPUB's
+     * page-list and the PDF's structure tree): the TEXT or CODE node (or
+     * CODE_BLOCK) whose bytes [src_off, ...) the run shows, NULL for text
+     * the typesetter made (folios, heads, list markers, note numbers);
+     * and the block being set (PARAGRAPH, HEADING, TABLE_CELL, CODE_BLOCK,
+     * a NOTE's paragraph...), NULL for the typesetter's own text. */
+    const qr_node *src;
+    size_t src_off;
+    const qr_node *block;
 } qr_run;
 
 /* What a page shows besides glyphs. */
