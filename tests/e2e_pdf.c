@@ -210,6 +210,22 @@ static void S_fonts_embedded(const char *pdf)
     qr_buf_release(&out);
 }
 
+/*
+ * The number in attribute `name` (given with its `="`) of the tag running
+ * from p to its closing '>' at end; 0 when the tag has none. Searching only
+ * the tag keeps the scan of pdftotext's output linear: strstr() would look
+ * through the rest of the output for a missing attribute, and under ASan its
+ * interceptor measures the rest of the haystack on every call.
+ */
+static double S_tag_attr(const char *p, const char *end, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *q = p; q + n <= end; q++)
+        if (memcmp(q, name, n) == 0)
+            return atof(q + n);
+    return 0;
+}
+
 /* pdftotext -bbox: no word beyond the text block's right edge. */
 static void S_no_ink_past_edge(const char *pdf, double inner, double outer)
 {
@@ -220,13 +236,14 @@ static void S_no_ink_past_edge(const char *pdf, double inner, double outer)
     double width = 0, worst = 0;
     for (const char *p = out.ptr; (p = strchr(p, '<'));) {
         p++;
+        const char *end = strchr(p, '>');
+        if (!end)
+            break;
         if (strncmp(p, "page ", 5) == 0) {
             page++;
-            const char *w = strstr(p, "width=\"");
-            width = w ? atof(w + 7) : 0;
+            width = S_tag_attr(p, end, "width=\"");
         } else if (strncmp(p, "word ", 5) == 0) {
-            const char *x = strstr(p, "xMax=\"");
-            double xmax = x ? atof(x + 6) : 0;
+            double xmax = S_tag_attr(p, end, "xMax=\"");
             /* rectos (odd pages) have the inner margin on the left */
             double right = page % 2 == 1 ? width - outer : width - inner;
             words++;

@@ -707,14 +707,22 @@ static int S_yaml_error(S_ctx *c, const yaml_parser_t *p, const char *data, size
         return qr_error_set(c->err, QR_EX_SOFTWARE, c->file, 0, 0, "libyaml: out of memory");
     int line, col;
     if (p->error == YAML_READER_ERROR) {
-        /* bad bytes: problem_offset is where, counted in bytes */
+        /* bad bytes: problem_offset is where, counted in bytes; after a
+         * UTF-16 byte order mark (YAML allows it) the units are two bytes
+         * wide, and a low surrogate continues a character */
+        const unsigned char *u = (const unsigned char *)data;
+        int utf16 = len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF));
+        size_t step = utf16 ? 2 : 1;
         line = 1;
         col = 1;
-        for (size_t i = 0; i < p->problem_offset && i < len; i++) {
-            if (data[i] == '\n') {
+        for (size_t i = utf16 ? 2 : 0; i + step <= len && i < p->problem_offset; i += step) {
+            unsigned ch = !utf16         ? u[i]
+                          : u[0] == 0xFF ? u[i] | u[i + 1] << 8
+                                         : u[i] << 8 | u[i + 1];
+            if (ch == '\n') {
                 line++;
                 col = 1;
-            } else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+            } else if (utf16 ? (ch & 0xFC00) != 0xDC00 : (ch & 0xC0) != 0x80) {
                 col++;
             }
         }

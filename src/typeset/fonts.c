@@ -133,6 +133,55 @@ fail:
     return NULL;
 }
 
+/*
+ * Letting go of the font map and of the FcConfig it was given.
+ *
+ * pango 1.50.12 (Debian 12) takes a reference on the configuration in
+ * pango_fc_font_map_set_config() and does not drop it when the map is
+ * finalized (later pango does); setting NULL hands it back, whichever pango
+ * runs. Then the map can outlive our last reference: pango's fontconfig
+ * thread holds a reference to it, and to the configuration, for each match
+ * and sort still queued, and drops them when it gets there. A process that
+ * exits first loses both (~185 KB, "definitely lost" to valgrind and
+ * LeakSanitizer), so we wait, for at most 2 s, until the map is finalized;
+ * the data's destroy notify runs last in GObject's finalize.
+ */
+typedef struct S_map_watch {
+    int gone, abandoned;
+} S_map_watch;
+
+static GMutex S_watch_lock; /* static GMutex and GCond need no init */
+static GCond S_watch_cond;
+
+static void S_map_finalized(gpointer data)
+{
+    S_map_watch *w = data;
+    g_mutex_lock(&S_watch_lock);
+    w->gone = 1;
+    int abandoned = w->abandoned;
+    g_cond_broadcast(&S_watch_cond);
+    g_mutex_unlock(&S_watch_lock);
+    if (abandoned)
+        free(w);
+}
+
+static void S_release_map(PangoFontMap *map)
+{
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), NULL);
+    S_map_watch *w = xcalloc(1, sizeof *w);
+    g_object_set_data_full(G_OBJECT(map), "qr-map-watch", w, S_map_finalized);
+    g_object_unref(map);
+    gint64 deadline = g_get_monotonic_time() + 2 * G_TIME_SPAN_SECOND;
+    g_mutex_lock(&S_watch_lock);
+    while (!w->gone && g_cond_wait_until(&S_watch_cond, &S_watch_lock, deadline))
+        ;
+    int gone = w->gone;
+    w->abandoned = !gone; /* then S_map_finalized frees it, if ever */
+    g_mutex_unlock(&S_watch_lock);
+    if (gone)
+        free(w);
+}
+
 void qr_fonts_free(qr_fonts *f)
 {
     if (!f)
@@ -153,7 +202,7 @@ void qr_fonts_free(qr_fonts *f)
     if (f->ctx)
         g_object_unref(f->ctx);
     if (f->map)
-        g_object_unref(f->map);
+        S_release_map(f->map);
     if (f->config)
         FcConfigDestroy(f->config);
     qr_arena_free(f->arena);
@@ -329,7 +378,7 @@ int qr_fonts_has_char(qr_fonts *f, uint32_t cp)
 
 double qr_shape_width(const qr_shape *s, int g0, int g1)
 {
-    int w = 0;
+    int64_t w = 0; /* Pango units: an int overflows past ~350,000 glyphs */
     for (int i = g0; i < g1; i++)
         w += s->glyphs->glyphs[i].geometry.width;
     return (double)w / PANGO_SCALE;

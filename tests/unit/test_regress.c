@@ -14,6 +14,7 @@
 
 #include <libxml/parser.h>
 
+#include "../fuzz/manifest_check.h"
 #include "../test.h"
 #include "doc/doc.h"
 #include "epub/epub.h"
@@ -253,8 +254,63 @@ static void test_emphasis_depth(void)
     free(d);
 }
 
+/* Every manifest in dir through the contract fuzz_manifest keeps
+ * (tests/fuzz/manifest_check.h); returns how many were read. */
+static int S_run_manifest_dir(const qf_project *p, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        qt_fail(__FILE__, __LINE__, "%s: cannot open (run from the repository root)", dir);
+        return 0;
+    }
+    int n = 0;
+    struct dirent *e;
+    qr_buf path = QR_BUF_INIT, data = QR_BUF_INIT;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || (len > 3 && strcmp(e->d_name + len - 3, ".md") == 0))
+            continue;
+        qr_buf_reset(&path);
+        qr_buf_reset(&data);
+        qr_buf_addf(&path, "%s/%s", dir, e->d_name);
+        if (qt_read(path.ptr, &data) != 0) {
+            qt_fail(__FILE__, __LINE__, "cannot read %s", path.ptr);
+            continue;
+        }
+        char detail[1400];
+        const char *broken =
+            qf_manifest_check(p, (const uint8_t *)data.ptr, data.len, detail, sizeof detail);
+        if (broken)
+            qt_fail(__FILE__, __LINE__, "%s: %s\n  %s", path.ptr, broken, detail);
+        n++;
+    }
+    closedir(d);
+    qr_buf_release(&path);
+    qr_buf_release(&data);
+    return n;
+}
+
+/* book.yaml: the inputs fuzz_manifest found a bug with, and its seeds. */
+static void test_manifest_inputs(void)
+{
+    qr_buf base = QR_BUF_INIT;
+    qt_scratch("regress-manifest", &base);
+    qf_project p;
+    int level = qr_log_level();
+    qr_log_set_level(QR_LOG_QUIET); /* unknown keys warn */
+    if (qf_project_make(base.ptr, &p) != 0) {
+        qt_fail(__FILE__, __LINE__, "cannot make the project in %s", base.ptr);
+    } else {
+        CHECK(S_run_manifest_dir(&p, "tests/fuzz/regress_manifest") >= 1);
+        CHECK(S_run_manifest_dir(&p, "tests/fuzz/corpus_manifest") >= 10);
+    }
+    qr_log_set_level(level);
+    qr_buf_release(&base);
+}
+
 void suite_regress(void)
 {
+    qt_case("regress/manifest-inputs", test_manifest_inputs);
     qt_case("regress/fuzz-inputs", test_fuzz_inputs);
     qt_case("regress/contents-kept", test_contents_kept);
     qt_case("regress/emphasis-depth", test_emphasis_depth);
