@@ -20,6 +20,7 @@
 #include "pdf/pdf.h"
 #include "read/manifest.h"
 #include "read/read.h"
+#include "typeset/pagemap.h"
 #include "typeset/typeset.h"
 
 #ifndef QUIRE_VERSION
@@ -39,6 +40,7 @@ enum {
     OPT_LEADING,
     OPT_RECTO,
     OPT_BREAK,
+    OPT_NO_PAGE_LIST,
 };
 
 /*
@@ -141,6 +143,8 @@ typedef struct options {
     int formats;
     int progress; /* show a progress line on stderr */
     int stats;    /* print the layout's statistics */
+    /* the EPUB without the print edition's pages (--no-page-list) */
+    int no_page_list;
     unsigned cli; /* CLI_* */
     qr_print_options print;
 } options;
@@ -178,6 +182,8 @@ static void S_usage(FILE *f)
         "  -o, --out DIR     write the book into DIR\n"
         "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
         "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
+        "      --no-page-list  no print page numbers in the EPUB (an EPUB-only build then\n"
+        "                    does not lay out the print edition)\n"
         "\n"
         "Print options (the PDF edition):\n"
         "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
@@ -592,15 +598,50 @@ static const char *const font_files[] = {
     "EBGaramond12-Bold.otf",
 };
 
-/* css_path: the stylesheet to use instead of styles/epub.css, or NULL. */
+/* The manifest's accessibility: for the EPUB writer (pointers shared). */
+static void S_a11y(const qr_manifest_a11y *m, qr_epub_a11y *a)
+{
+    a->summary = m->summary;
+    a->features = m->features;
+    a->n_features = m->n_features;
+    a->hazards = m->hazards;
+    a->n_hazards = m->n_hazards;
+    a->modes = m->modes;
+    a->n_modes = m->n_modes;
+    a->sufficient = m->sufficient;
+    a->n_sufficient = m->n_sufficient;
+    a->conforms_to = m->conforms_to;
+}
+
+/* Owned (free()): where each page of the layout that carries body text
+ * begins, labelled with its folio (borrowed from lay), for the EPUB. */
+static qr_epub_page *S_pages(const qr_layout *lay, const qr_doc *doc, int *n)
+{
+    size_t count;
+    qr_page_start *st = qr_layout_page_starts(lay, doc, &count);
+    qr_epub_page *pages = count ? xmalloc(count * sizeof *pages) : NULL;
+    for (size_t i = 0; i < count; i++) {
+        pages[i].node = st[i].node;
+        pages[i].off = st[i].off;
+        pages[i].label = lay->pages[st[i].page].folio;
+    }
+    free(st);
+    *n = (int)count;
+    return pages;
+}
+
+/* css_path: the stylesheet to use instead of styles/epub.css, or NULL.
+ * lay: the print edition, whose pages the EPUB marks, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        const char *css_path, qr_error *err)
+                        const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
+                        qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
     qr_resource fonts[QR_ARRAY_LEN(font_files)], style, mono;
     qr_buf monobuf = QR_BUF_INIT;
-    int rc = -1;
+    int rc = -1, n_pages = 0;
+    qr_epub_page *pages = lay ? S_pages(lay, doc, &n_pages) : NULL;
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_init(&fontbuf[i]);
     S_datadir(&dd);
@@ -632,6 +673,9 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
         .n_fonts = (int)QR_ARRAY_LEN(font_files),
         .code_font = &mono,
         .modified = modified,
+        .pages = pages,
+        .n_pages = n_pages,
+        .a11y = a11y,
         .progress = progress ? S_progress : NULL,
         .progress_ctx = (void *)path,
     };
@@ -641,6 +685,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
         goto done;
     rc = 0;
 done:
+    free(pages);
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_release(&fontbuf[i]);
     qr_buf_release(&monobuf);
@@ -705,12 +750,10 @@ static qr_layout *S_typeset(const qr_doc *doc, const options *opt, qr_error *err
     return lay;
 }
 
-static int S_write_pdf(const qr_doc *doc, const options *opt, time_t date, const char *path,
-                       qr_error *err)
+/* Writes the PDF of the book laid out in lay. */
+static int S_write_pdf(const qr_layout *lay, const qr_doc *doc, const options *opt, time_t date,
+                       const char *path, qr_error *err)
 {
-    qr_layout *lay = S_typeset(doc, opt, err);
-    if (!lay)
-        return -1;
     qr_buf out = QR_BUF_INIT;
     int rc = qr_pdf_write(lay, doc, date, &out, err);
     if (rc == 0)
@@ -722,7 +765,6 @@ static int S_write_pdf(const qr_doc *doc, const options *opt, time_t date, const
         qr_buf_release(&s);
     }
     qr_buf_release(&out);
-    qr_layout_free(lay);
     return rc;
 }
 
@@ -740,6 +782,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
     qr_doc *doc = qr_doc_new();
     qr_buf out_dir = QR_BUF_INIT, path = QR_BUF_INIT;
     time_t newest = 0, modified = 0;
+    qr_layout *lay = NULL; /* the print edition, laid out once */
 
     if (S_collect(argc, argv, &in, &man, qr_doc_arena(doc), &err) < 0)
         goto fail;
@@ -754,14 +797,13 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
     if (in.newest > newest)
         newest = in.newest;
     if (cmd == CMD_TRACE) {
-        qr_layout *lay = S_typeset(doc, opt, &err);
+        lay = S_typeset(doc, opt, &err);
         if (!lay)
             goto fail;
         qr_buf d = QR_BUF_INIT;
         qr_trace_write(lay, &d);
         if (opt->stats)
             qr_layout_stats_print(lay, &d);
-        qr_layout_free(lay);
         fwrite(d.ptr, 1, d.len, stdout);
         qr_buf_release(&d);
         if (fflush(stdout) != 0) {
@@ -791,12 +833,22 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
         qr_buf_adds(&out_dir, "dist");
     if (S_make_dir(out_dir.ptr, &err) < 0)
         goto fail;
+    /* One layout for both editions: the PDF's pages are the ones the EPUB
+     * marks, so an EPUB alone is laid out too, unless --no-page-list. */
+    if ((opt->formats & FORMAT_PDF) || ((opt->formats & FORMAT_EPUB) && !opt->no_page_list)) {
+        lay = S_typeset(doc, opt, &err);
+        if (!lay)
+            goto fail;
+    }
     if (opt->formats & FORMAT_EPUB) {
+        qr_epub_a11y a11y;
+        S_a11y(&man.a11y, &a11y);
         qr_buf_addf(&path, "%s/", out_dir.ptr);
         S_slug(doc, &in, &path);
         qr_buf_adds(&path, ".epub");
         qr_note("writing %s", path.ptr);
-        if (S_write_epub(doc, modified, path.ptr, opt->progress, man.stylesheet.path, &err) < 0)
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, man.stylesheet.path,
+                         opt->no_page_list ? NULL : lay, &a11y, &err) < 0)
             goto fail;
         if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
             fprintf(stderr, "quire: wrote %s\n", path.ptr);
@@ -809,7 +861,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
         S_slug(doc, &in, &path);
         qr_buf_adds(&path, ".pdf");
         qr_note("writing %s", path.ptr);
-        if (S_write_pdf(doc, opt, modified, path.ptr, &err) < 0)
+        if (S_write_pdf(lay, doc, opt, modified, path.ptr, &err) < 0)
             goto fail;
         if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
             fprintf(stderr, "quire: wrote %s\n", path.ptr);
@@ -817,6 +869,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
             qr_note("wrote %s", path.ptr);
     }
 done:
+    qr_layout_free(lay);
     qr_doc_free(doc);
     S_inputs_free(&in);
     qr_buf_release(&out_dir);
@@ -824,6 +877,7 @@ done:
     return QR_EX_OK;
 fail:
     qr_error_print(&err);
+    qr_layout_free(lay);
     qr_doc_free(doc);
     S_inputs_free(&in);
     qr_buf_release(&out_dir);
@@ -848,6 +902,7 @@ int main(int argc, char **argv)
         {"leading", required_argument, NULL, OPT_LEADING},
         {"recto-chapters", no_argument, NULL, OPT_RECTO},
         {"break", required_argument, NULL, OPT_BREAK},
+        {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
         {NULL, 0, NULL, 0},
     };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
@@ -893,6 +948,7 @@ int main(int argc, char **argv)
                 return QR_EX_USAGE;
             break;
         case OPT_STATS: opt.stats = 1; break;
+        case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
                 fprintf(stderr,

@@ -58,6 +58,11 @@ static void S_text(xmlNode *n, qr_buf *out)
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             qr_buf_adds(out, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
+            xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+            int marker = role && strcmp((const char *)role, "doc-pagebreak") == 0;
+            xmlFree(role);
+            if (marker)
+                continue; /* a print page's marker: empty, and no word boundary */
             if (strcmp((const char *)n->name, "br") == 0)
                 qr_buf_addc(out, '\n');
             S_text(n->children, out);

@@ -81,6 +81,8 @@ static const struct {
     {"pdf_rich", suite_pdf_rich},
     {"growth", suite_growth},
     {"quality", suite_quality},
+    {"pagelist", suite_pagelist},
+    {"tagged", suite_tagged},
 };
 
 int main(int argc, char **argv)

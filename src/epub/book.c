@@ -344,6 +344,37 @@ int qr_epub_code_font(const qr_epub_book *bk)
     return bk->has_code && bk->opt->code_font != NULL;
 }
 
+/* Counts a stored image's alt text, and warns when it has none: a reader
+ * who cannot see it learns nothing of it (WCAG 1.1.1). */
+static void S_check_alt(qr_epub_book *bk, const qr_node *img, qr_buf *tmp)
+{
+    qr_buf_reset(tmp);
+    qr_node_plain_text(img, tmp);
+    size_t i = 0;
+    while (i < tmp->len && (tmp->ptr[i] == ' ' || tmp->ptr[i] == '\t' || tmp->ptr[i] == '\n'))
+        i++;
+    if (i < tmp->len) {
+        bk->n_alt++;
+        return;
+    }
+    bk->n_no_alt++;
+    int line = 0;
+    const char *file = NULL;
+    for (const qr_node *n = img; n && !line; n = qr_node_parent(n)) {
+        int l = 0;
+        const char *f = qr_node_source(n, &l);
+        if (f && (!file || l))
+            file = f;
+        if (f && l)
+            line = l;
+    }
+    const qr_image *im = qr_node_image(img);
+    const char *name = im && im->name ? im->name : qr_node_url(img);
+    qr_warn(file, line, 0,
+            "image '%s' has no alt text: describe it in the brackets, ![a short description](...)",
+            name ? name : "");
+}
+
 /* Walks the whole unit once: its heading ids and the h2/h3 for the
  * navigation, whether it has code, the images it uses. Headings inside
  * notes get no id (notes are written at the chapter's end). */
@@ -367,6 +398,8 @@ static void S_scan_unit(qr_epub_book *bk, qr_epub_unit *u, int *image_cap, qr_bu
                 u->has_code = 1;
             } else if (t == QR_NODE_IMAGE) {
                 S_add_image(bk, qr_node_image(n), image_cap);
+                if (qr_epub_find_image(bk, qr_node_image(n)))
+                    S_check_alt(bk, n, tmp);
             } else if (t == QR_NODE_HEADING && n != u->title && !in_note) {
                 int number = ++u->n_heading_ids;
                 int level = qr_epub_heading_level(u, n);
@@ -525,6 +558,14 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
         bk->identifier = qr_arena_strdup(a, id.ptr);
         qr_buf_release(&id);
     }
+    /* the print edition's pages: the first one in each text node */
+    if (opt->n_pages > 0) {
+        bk->page_unit = xmalloc(sizeof *bk->page_unit * (size_t)opt->n_pages);
+        for (int i = opt->n_pages; i-- > 0;) {
+            bk->page_unit[i] = -1;
+            qr_ptrmap_put(&bk->page_at, opt->pages[i].node, (size_t)i);
+        }
+    }
     qr_epub_format_time(opt->modified, bk->modified);
     bk->css_href = qr_arena_printf(a, QR_EPUB_STYLE_DIR "%s", opt->stylesheet->name);
     qr_buf_release(&tmp);
@@ -533,6 +574,9 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
 
 void qr_epub_book_free(qr_epub_book *bk)
 {
+    qr_ptrmap_free(&bk->page_at);
+    free(bk->page_unit);
+    bk->page_unit = NULL;
     free(bk->images);
     bk->images = NULL;
     free(bk->units);

@@ -126,6 +126,25 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
                          opt->fonts[i].name ? opt->fonts[i].name : "(null)");
             goto cleanup;
         }
+    if (opt->n_pages < 0 || (opt->n_pages > 0 && !opt->pages)) {
+        qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0, "EPUB writer: pages without a list");
+        goto cleanup;
+    }
+    for (int i = 0; i < opt->n_pages; i++) {
+        /* a page's label makes its marker's id, "page-LABEL": letters and digits */
+        const char *l = opt->pages[i].label;
+        size_t k = 0;
+        while (l && ((l[k] >= '0' && l[k] <= '9') || (l[k] >= 'a' && l[k] <= 'z') ||
+                     (l[k] >= 'A' && l[k] <= 'Z')))
+            k++;
+        if (!opt->pages[i].node || !l || k == 0 || l[k] || k > 24) {
+            qr_error_set(err, QR_EX_SOFTWARE, NULL, 0, 0,
+                         "EPUB writer: page %d needs a text node and a label of letters and "
+                         "digits",
+                         i + 1);
+            goto cleanup;
+        }
+    }
     xmlInitParser();
     if (qr_epub_plan(&bk, doc, opt, err) < 0)
         goto cleanup;
@@ -137,17 +156,19 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     files = xmalloc(sizeof *files * (size_t)n_files);
     for (int i = 0; i < n_files; i++)
         qr_buf_init(&files[i]);
-    if (qr_epub_write_container_xml(&x, &files[0], err) < 0 ||
-        qr_epub_write_opf(&bk, &x, &files[1], err) < 0 ||
-        qr_epub_write_nav(&bk, &x, &files[2], err) < 0 ||
-        qr_epub_write_ncx(&bk, &x, &files[3], err) < 0)
-        goto cleanup;
+    /* the chapters first: the package and the navigation list the print
+     * pages whose markers they hold */
     for (int i = 0; i < bk.n_units; i++) {
         if (qr_epub_write_chapter(&bk, &bk.units[i], &x, &files[4 + i], err) < 0)
             goto cleanup;
         if (opt->progress)
             opt->progress(opt->progress_ctx, i + 1, bk.n_units);
     }
+    if (qr_epub_write_container_xml(&x, &files[0], err) < 0 ||
+        qr_epub_write_opf(&bk, &x, &files[1], err) < 0 ||
+        qr_epub_write_nav(&bk, &x, &files[2], err) < 0 ||
+        qr_epub_write_ncx(&bk, &x, &files[3], err) < 0)
+        goto cleanup;
     qr_buf *cover_page = &files[4 + bk.n_units], *title_page = &files[5 + bk.n_units];
     qr_buf *copyright_page = &files[6 + bk.n_units], *code_css = &files[7 + bk.n_units];
     if (bk.cover_href && qr_epub_write_cover(&bk, &x, cover_page, err) < 0)

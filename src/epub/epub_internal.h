@@ -14,6 +14,7 @@
 
 #include <libxml/xmlwriter.h>
 
+#include "base/ptrmap.h"
 #include "epub.h"
 
 /* Where things live inside the container (EPUB 3.3 OCF: any layout is allowed
@@ -126,6 +127,13 @@ typedef struct qr_epub_book {
     const char *cover_href; /* from EPUB/, e.g. "images/cover.jpg"; NULL: no cover */
     char modified[24];      /* "YYYY-MM-DDThh:mm:ssZ" */
     const char *css_href;   /* from EPUB/, e.g. "styles/book.css" */
+    int n_alt, n_no_alt;    /* stored images of the text with and without alt text */
+    /* The print edition's pages (opt->pages): the first page beginning in
+     * each text node (node -> index), and the unit each page's marker was
+     * written in (owned, -1 until it is: the chapters are written before the
+     * navigation, which lists only the markers written). */
+    qr_ptrmap page_at;
+    int *page_unit;
 } qr_epub_book;
 
 /* Fills bk (which it owns until qr_epub_book_free). Returns 0 or -1. */
@@ -159,8 +167,12 @@ void qr_epub_content_uuid(const char *data, size_t len, qr_buf *out);
 void qr_epub_page_start(qr_xw *x, const char *lang, const char *title, const char *css_href,
                         const char *css2_href);
 void qr_epub_page_end(qr_xw *x);
+/* Writes a unit's content document; records the page markers written in
+ * bk->page_unit. */
 int qr_epub_write_chapter(const qr_epub_book *bk, const qr_epub_unit *u, qr_xw *x, qr_buf *out,
                           qr_error *err);
+/* The number of page markers the chapters wrote (those the page-list lists). */
+int qr_epub_pages_written(const qr_epub_book *bk);
 int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
 int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);
 int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err);

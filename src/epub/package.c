@@ -5,6 +5,7 @@
  * META-INF/container.xml (EPUB 3.3 OCF).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -80,6 +81,114 @@ static void S_opt_meta(qr_xw *x, const char *name, const char *value)
         i++;
     if (value[i])
         S_meta_el(x, name, value);
+}
+
+/* <meta property="NAME">value</meta> */
+static void S_prop(qr_xw *x, const char *name, const char *value)
+{
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "property", name);
+    qr_xw_texts(x, value);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+/* One meta per value: the author's list when given, else the defaults. */
+static void S_props(qr_xw *x, const char *name, const char *const *given, int n_given,
+                    const char *const *defaults, int n_defaults)
+{
+    const char *const *v = n_given > 0 ? given : defaults;
+    int n = n_given > 0 ? n_given : n_defaults;
+    for (int i = 0; i < n; i++)
+        if (v[i] && *v[i])
+            S_prop(x, name, v[i]);
+}
+
+/*
+ * The print edition's pages and EPUB Accessibility 1.1 (section 2, the
+ * discovery metadata of schema.org; section 4, conformance). What the book
+ * has decides the defaults: visual access and alternativeText with images,
+ * page navigation with a page-list; the conformance claim only when every
+ * image has alt text (WCAG 1.1.1). The manifest's accessibility: overrides
+ * each (opt->a11y).
+ */
+static void S_a11y(const qr_epub_book *bk, qr_xw *x)
+{
+    const qr_epub_a11y none = {0};
+    const qr_epub_a11y *a = bk->opt->a11y ? bk->opt->a11y : &none;
+    int pages = qr_epub_pages_written(bk) > 0;
+    int images = bk->n_alt + bk->n_no_alt > 0, all_alt = bk->n_no_alt == 0;
+    if (pages) {
+        /* EPUB Accessibility 1.1, 'Page source': dc:source names the
+         * paginated edition the markers come from: the print edition
+         * (the PDF laid out from the same document), by its ISBN when the
+         * book has one, else by the book's own identifier (the print
+         * edition is built from the same document, and has no identifier
+         * of its own). EPUB 3.2's source-of refinement says which dc:source
+         * it is (a Gutenberg book has another). The draft pageBreakSource
+         * (a11y:pageBreakSource) is not written: EPUBCheck 4.2 calls
+         * either spelling an undefined property (OPF-027); Ace reads
+         * source-of as well. */
+        const char *src = bk->isbn_urn ? bk->isbn_urn : bk->identifier;
+        qr_xw_start(x, "dc:source");
+        qr_xw_attr(x, "id", "print-source");
+        qr_xw_texts(x, src);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        qr_xw_start(x, "meta");
+        qr_xw_attr(x, "refines", "#print-source");
+        qr_xw_attr(x, "property", "source-of");
+        qr_xw_texts(x, "pagination");
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    const char *modes[2] = {"textual", "visual"};
+    S_props(x, "schema:accessMode", a->modes, a->n_modes, modes, images ? 2 : 1);
+    const char *sufficient[2] = {"textual", "textual,visual"};
+    if (images && !all_alt)
+        sufficient[0] = "textual,visual";
+    S_props(x, "schema:accessModeSufficient", a->sufficient, a->n_sufficient, sufficient,
+            images && all_alt ? 2 : 1);
+    const char *features[8];
+    int nf = 0;
+    features[nf++] = "structuralNavigation";
+    features[nf++] = "tableOfContents";
+    features[nf++] = "readingOrder";
+    if (pages) {
+        features[nf++] = "pageBreakMarkers";
+        features[nf++] = "pageNavigation";
+    }
+    if (images && all_alt)
+        features[nf++] = "alternativeText";
+    features[nf++] = "displayTransformability";
+    S_props(x, "schema:accessibilityFeature", a->features, a->n_features, features, nf);
+    const char *hazard = "none";
+    S_props(x, "schema:accessibilityHazard", a->hazards, a->n_hazards, &hazard, 1);
+    qr_buf summary = QR_BUF_INIT;
+    if (a->summary && *a->summary) {
+        qr_buf_adds(&summary, a->summary);
+    } else {
+        qr_buf_adds(&summary, all_alt ? "This publication meets EPUB Accessibility 1.1 and "
+                                        "WCAG 2.2 Level AA. It has a table of contents, "
+                                        "headings for its structure and one reading order"
+                                      : "It has a table of contents, headings for its "
+                                        "structure and one reading order");
+        if (pages)
+            qr_buf_adds(&summary, ", and marks where each page of its print edition begins, "
+                                  "with a list of those pages to go to one");
+        qr_buf_adds(&summary, ".");
+        if (images)
+            qr_buf_adds(&summary, all_alt ? " Every image has a text description."
+                                          : " Some images have no text description.");
+        qr_buf_adds(&summary, " The text can be resized and restyled; nothing flashes, moves "
+                              "or makes sound.");
+    }
+    S_prop(x, "schema:accessibilitySummary", summary.ptr);
+    qr_buf_release(&summary);
+    if (a->conforms_to && *a->conforms_to)
+        S_prop(x, "dcterms:conformsTo", a->conforms_to);
+    else if (all_alt)
+        S_prop(x, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.2 Level AA");
 }
 
 static void S_metadata(const qr_epub_book *bk, qr_xw *x)
@@ -197,6 +306,8 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
             qr_xw_nl(x);
         }
     }
+
+    S_a11y(bk, x);
 
     /* EPUB 3.3: exactly one dcterms:modified, CCYY-MM-DDThh:mm:ssZ. */
     qr_xw_start(x, "meta");
@@ -423,6 +534,53 @@ static void S_landmark(qr_xw *x, const char *type, const char *href, const char 
     qr_xw_nl(x);
 }
 
+/* "text/chapter-001.xhtml#page-12": where print page k's marker is. */
+static void S_page_href(const qr_epub_book *bk, int k, qr_buf *out)
+{
+    qr_buf_reset(out);
+    qr_buf_addf(out, "%s#page-%s", bk->units[bk->page_unit[k]].href, bk->opt->pages[k].label);
+}
+
+/* EPUB 3.3 nav: the page-list, flat, one entry per print page in order,
+ * hidden from the reading order (DPUB-ARIA doc-pagelist). Only the markers
+ * the chapters wrote are listed. */
+static void S_page_list(const qr_epub_book *bk, qr_xw *x, int english)
+{
+    if (qr_epub_pages_written(bk) == 0)
+        return;
+    qr_buf href = QR_BUF_INIT;
+    qr_xw_start(x, "nav");
+    qr_xw_attr(x, "epub:type", "page-list");
+    qr_xw_attr(x, "role", "doc-pagelist");
+    qr_xw_attr(x, "id", "page-list");
+    qr_xw_attr(x, "aria-label", "Pages");
+    qr_xw_attr(x, "hidden", "");
+    if (!english)
+        S_lang_pair(x, "en");
+    qr_xw_nl(x);
+    qr_xw_element(x, "h2", "Pages");
+    qr_xw_nl(x);
+    qr_xw_start(x, "ol");
+    qr_xw_nl(x);
+    for (int k = 0; k < bk->opt->n_pages; k++) {
+        if (bk->page_unit[k] < 0)
+            continue;
+        S_page_href(bk, k, &href);
+        qr_xw_start(x, "li");
+        qr_xw_start(x, "a");
+        qr_xw_attr(x, "href", href.ptr);
+        qr_xw_texts(x, bk->opt->pages[k].label);
+        qr_xw_close(x);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+    }
+    qr_xw_close(x); /* ol */
+    qr_xw_nl(x);
+    qr_xw_close(x); /* nav */
+    qr_xw_nl(x);
+    qr_buf_release(&href);
+}
+
 int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
 {
     if (qr_xw_begin(x, out, err) < 0)
@@ -446,6 +604,8 @@ int qr_epub_write_nav(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     S_toc_list(bk, x);
     qr_xw_close(x); /* nav */
     qr_xw_nl(x);
+
+    S_page_list(bk, x, english);
 
     /* EPUB 3.3 nav: landmarks, hidden from the reading order; each link
      * names its epub:type. */
@@ -536,6 +696,48 @@ static void S_unit_points(qr_xw *x, const qr_epub_unit *u, int *order)
     qr_buf_release(&src);
 }
 
+/* Z39.86-2005 pageList: a pageTarget per print page, numbered after the
+ * navMap's points; front matter's (roman) pages are "front". */
+static void S_ncx_pages(const qr_epub_book *bk, qr_xw *x, int order)
+{
+    if (qr_epub_pages_written(bk) == 0)
+        return;
+    qr_buf href = QR_BUF_INIT;
+    qr_xw_start(x, "pageList");
+    qr_xw_nl(x);
+    qr_xw_start(x, "navLabel");
+    qr_xw_element(x, "text", "Pages");
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    for (int k = 0; k < bk->opt->n_pages; k++) {
+        if (bk->page_unit[k] < 0)
+            continue;
+        const char *label = bk->opt->pages[k].label;
+        char id[48];
+        snprintf(id, sizeof id, "pagetarget-%s", label);
+        S_page_href(bk, k, &href);
+        qr_xw_start(x, "pageTarget");
+        qr_xw_attr(x, "id", id);
+        qr_xw_attr(x, "type", label[0] >= '0' && label[0] <= '9' ? "normal" : "front");
+        qr_xw_attr(x, "value", label);
+        qr_xw_attr_int(x, "playOrder", ++order);
+        qr_xw_nl(x);
+        qr_xw_start(x, "navLabel");
+        qr_xw_element(x, "text", label);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        qr_xw_start(x, "content");
+        qr_xw_attr(x, "src", href.ptr);
+        qr_xw_close(x);
+        qr_xw_nl(x);
+        qr_xw_close(x); /* pageTarget */
+        qr_xw_nl(x);
+    }
+    qr_xw_close(x); /* pageList */
+    qr_xw_nl(x);
+    qr_buf_release(&href);
+}
+
 int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *err)
 {
     if (qr_xw_begin(x, out, err) < 0)
@@ -552,8 +754,23 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     char depth[8];
     snprintf(depth, sizeof depth, "%d", bk->nav_depth);
     S_ncx_meta(x, "dtb:depth", depth);
-    S_ncx_meta(x, "dtb:totalPageCount", "0");
-    S_ncx_meta(x, "dtb:maxPageNumber", "0");
+    /* Z39.86-2005: the pages of the print edition, and its highest folio */
+    int pages = qr_epub_pages_written(bk), max_page = 0;
+    for (int k = 0; k < bk->opt->n_pages; k++) {
+        int v = atoi(bk->opt->pages[k].label);
+        if (bk->page_unit[k] >= 0 && v > max_page)
+            max_page = v;
+    }
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "name", "dtb:totalPageCount");
+    qr_xw_attr_int(x, "content", pages);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "name", "dtb:maxPageNumber");
+    qr_xw_attr_int(x, "content", max_page);
+    qr_xw_close(x);
+    qr_xw_nl(x);
     qr_xw_close(x); /* head */
     qr_xw_nl(x);
     qr_xw_start(x, "docTitle");
@@ -587,6 +804,7 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     }
     qr_xw_close(x); /* navMap */
     qr_xw_nl(x);
+    S_ncx_pages(bk, x, order);
     qr_xw_close(x); /* ncx */
     qr_xw_nl(x);
     return qr_xw_end(x, QR_EPUB_NCX, err);

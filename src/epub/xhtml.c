@@ -257,6 +257,83 @@ static int S_link_href(const S_ctx *c, const char *url, qr_buf *out)
     return 0;
 }
 
+/* Print pages ------------------------------------------------------------ */
+
+/* The marker of print page k (EPUB 3 SSV pagebreak, DPUB-ARIA
+ * doc-pagebreak, labelled with the folio as printed). */
+static void S_pagebreak(S_ctx *c, int k)
+{
+    const qr_epub_page *pg = &c->bk->opt->pages[k];
+    char id[48];
+    snprintf(id, sizeof id, "page-%s", pg->label);
+    qr_xw_start(c->x, "span");
+    qr_xw_attr(c->x, "epub:type", "pagebreak");
+    qr_xw_attr(c->x, "role", "doc-pagebreak");
+    qr_xw_attr(c->x, "id", id);
+    qr_xw_attr(c->x, "aria-label", pg->label);
+    qr_xw_close(c->x);
+    c->bk->page_unit[k] = (int)(c->u - c->bk->units);
+}
+
+/* The first print page that begins in text node n, or -1. */
+static int S_first_page(const S_ctx *c, const qr_node *n)
+{
+    size_t k;
+    if (c->bk->opt->n_pages == 0 || !qr_ptrmap_get(&c->bk->page_at, n, &k))
+        return -1;
+    return (int)k;
+}
+
+/* Writes the text of node n, with the markers of the print pages that
+ * begin in it before their bytes (moved back to a character's first byte,
+ * should one fall inside it). */
+static void S_text(S_ctx *c, const qr_node *n, const char *s, size_t len)
+{
+    int k = S_first_page(c, n);
+    if (k < 0) {
+        qr_xw_text(c->x, s, len);
+        return;
+    }
+    const qr_epub_options *o = c->bk->opt;
+    size_t at = 0;
+    for (; k < o->n_pages && o->pages[k].node == n; k++) {
+        size_t off = o->pages[k].off < len ? o->pages[k].off : len;
+        while (off > at && ((unsigned char)s[off] & 0xC0) == 0x80)
+            off--;
+        if (off > at)
+            qr_xw_text(c->x, s + at, off - at);
+        S_pagebreak(c, k);
+        at = off;
+    }
+    if (at < len)
+        qr_xw_text(c->x, s + at, len - at);
+}
+
+/* The markers of pages that begin inside n's text leaves, when that text
+ * is not written as itself (an image's alt text set in its place). */
+static void S_pages_below(S_ctx *c, const qr_node *n)
+{
+    if (c->bk->opt->n_pages == 0)
+        return;
+    qr_iter it;
+    qr_iter_init(&it, n);
+    qr_event ev;
+    while ((ev = qr_iter_next(&it)) != QR_EV_DONE) {
+        const qr_node *d = qr_iter_node(&it);
+        int k = ev == QR_EV_ENTER ? S_first_page(c, d) : -1;
+        for (; k >= 0 && k < c->bk->opt->n_pages && c->bk->opt->pages[k].node == d; k++)
+            S_pagebreak(c, k);
+    }
+}
+
+int qr_epub_pages_written(const qr_epub_book *bk)
+{
+    int n = 0;
+    for (int k = 0; k < bk->opt->n_pages; k++)
+        n += bk->page_unit[k] >= 0;
+    return n;
+}
+
 /* Blocks and inlines ---------------------------------------------------- */
 
 /* Whether a PARAGRAPH is written without <p>: in a tight list's item. */
@@ -278,6 +355,7 @@ static void S_image(S_ctx *c, const qr_node *img)
     if (!e) {
         /* not in the book (a remote or missing file): no resource is
          * fetched, the alt text stands in its place */
+        S_pages_below(c, img);
         qr_xw_text(c->x, c->tmp.ptr, c->tmp.len);
     } else {
         char src[128];
@@ -347,7 +425,7 @@ static int S_enter(S_ctx *c, const qr_node *n)
             qr_xw_start(x, "span");
             S_lang_attrs(c, n);
         }
-        qr_xw_text(x, s, len);
+        S_text(c, n, s, len);
         if (span)
             qr_xw_close(x);
         return 1;
@@ -369,7 +447,7 @@ static int S_enter(S_ctx *c, const qr_node *n)
         const char *s = qr_node_text(n, &len);
         qr_xw_start(x, "code");
         S_lang_attrs(c, n);
-        qr_xw_text(x, s, len);
+        S_text(c, n, s, len);
         qr_xw_close(x);
         return 1;
     }
@@ -403,7 +481,7 @@ static int S_enter(S_ctx *c, const qr_node *n)
         qr_xw_start(x, "code");
         if (k)
             qr_xw_attr(x, "class", cls);
-        qr_xw_text(x, s, len);
+        S_text(c, n, s, len);
         qr_xw_close(x);
         qr_xw_close(x);
         qr_xw_nl(x);

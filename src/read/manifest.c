@@ -42,12 +42,14 @@ typedef struct S_ctx {
 /* The keys of each mapping. */
 #define S_KNOWN                                                                                    \
     "title, subtitle, author, language, isbn, identifier, publisher, date, rights, "               \
-    "description, subjects, series, cover, chapters, print, epub"
+    "description, subjects, series, cover, chapters, print, epub, accessibility"
 #define S_KNOWN_AUTHOR "name, role"
 #define S_KNOWN_SERIES "name, position"
 #define S_KNOWN_PRINT "trim, margins, font, size, leading"
 #define S_KNOWN_MARGINS "inner, outer, top, bottom"
 #define S_KNOWN_EPUB "stylesheet"
+#define S_KNOWN_A11Y                                                                               \
+    "summary, features, hazards, access_modes, access_modes_sufficient, conforms_to"
 
 static int S_line(const yaml_node_t *n)
 {
@@ -619,6 +621,68 @@ static int S_epub(S_ctx *c, const yaml_node_t *n)
     return 0;
 }
 
+/* A text or a list of texts (accessibility.features: [a, b] or a alone). */
+static int S_texts(S_ctx *c, const char *key, const yaml_node_t *n, const char ***out, int *count)
+{
+    if (S_is_null(n))
+        return 0;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        const char *s;
+        if (S_text(c, key, n, &s) < 0)
+            return -1;
+        const char **list = qr_arena_alloc(c->a, sizeof *list);
+        list[0] = s;
+        *out = list;
+        *count = s ? 1 : 0;
+        return 0;
+    }
+    size_t total = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    const char **list = qr_arena_alloc(c->a, sizeof *list * (total ? total : 1));
+    int k = 0;
+    for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+        const char *s;
+        if (S_text(c, key, S_node(c, *i), &s) < 0)
+            return -1;
+        if (s && *s)
+            list[k++] = s;
+    }
+    *out = list;
+    *count = k;
+    return 0;
+}
+
+/* accessibility: the EPUB's accessibility metadata, each replacing the
+ * writer's default. */
+static int S_a11y(S_ctx *c, const yaml_node_t *n)
+{
+    qr_manifest_a11y *a = &c->m->a11y;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = S_key(c, n, p, "accessibility", S_KNOWN_A11Y);
+        if (!k)
+            return -1;
+        const yaml_node_t *v = S_node(c, p->value);
+        int rc = 0;
+        if (strcmp(k, "summary") == 0)
+            rc = S_text(c, "accessibility.summary", v, &a->summary);
+        else if (strcmp(k, "conforms_to") == 0)
+            rc = S_text(c, "accessibility.conforms_to", v, &a->conforms_to);
+        else if (strcmp(k, "features") == 0)
+            rc = S_texts(c, "accessibility.features", v, &a->features, &a->n_features);
+        else if (strcmp(k, "hazards") == 0)
+            rc = S_texts(c, "accessibility.hazards", v, &a->hazards, &a->n_hazards);
+        else if (strcmp(k, "access_modes") == 0)
+            rc = S_texts(c, "accessibility.access_modes", v, &a->modes, &a->n_modes);
+        else if (strcmp(k, "access_modes_sufficient") == 0)
+            rc = S_texts(c, "accessibility.access_modes_sufficient", v, &a->sufficient,
+                         &a->n_sufficient);
+        else
+            S_unknown(c, p, k, "accessibility", S_KNOWN_A11Y);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The keys whose value is text, straight into qr_meta. */
 static const struct {
     const char *key;
@@ -689,6 +753,10 @@ static int S_root(S_ctx *c, const yaml_node_t *root)
             rc = S_mapping(c, k, v, "{stylesheet: styles/epub.css}", &given);
             if (rc == 0 && given)
                 rc = S_epub(c, v);
+        } else if (strcmp(k, "accessibility") == 0) {
+            rc = S_mapping(c, k, v, "{summary: ..., features: [...], hazards: [none]}", &given);
+            if (rc == 0 && given)
+                rc = S_a11y(c, v);
         } else {
             S_unknown(c, p, k, NULL, S_KNOWN);
         }

@@ -7,7 +7,10 @@
  *   publisher, date, rights, description, subjects (a list),
  *   series {name, position}, cover (a PNG or JPEG), chapters (a list of
  *   manuscripts, in reading order), print {trim, margins {inner, outer,
- *   top, bottom}, font, size, leading}, epub {stylesheet}.
+ *   top, bottom}, font, size, leading}, epub {stylesheet}, accessibility
+ *   {summary, features, hazards, access_modes, access_modes_sufficient,
+ *   conforms_to} (the EPUB's accessibility metadata, each a text or a list
+ *   of texts, replacing the writer's default for it).
  *
  * Diagnostics are gcc style, at libyaml's marks made 1-based: an unknown
  * key is a warning; a value of the wrong type, a YAML syntax error, a value
@@ -50,6 +53,21 @@ typedef struct qr_manifest_print {
     qr_manifest_value leading;
 } qr_manifest_print;
 
+/* accessibility: the EPUB Accessibility 1.1 metadata the author gives (lists
+ * are arena arrays; NULL / 0: not given, the writer's default stands). */
+typedef struct qr_manifest_a11y {
+    const char *summary;
+    const char **features;
+    int n_features;
+    const char **hazards;
+    int n_hazards;
+    const char **modes;
+    int n_modes;
+    const char **sufficient;
+    int n_sufficient;
+    const char *conforms_to;
+} qr_manifest_a11y;
+
 typedef struct qr_manifest {
     const char *file; /* arena: the manifest's path, as named in diagnostics */
     /* The metadata given: NULL strings and zero counts were not given.
@@ -60,6 +78,7 @@ typedef struct qr_manifest {
     qr_manifest_path cover;      /* cover.rel NULL: not given */
     qr_manifest_path stylesheet; /* epub.stylesheet; rel NULL: not given */
     qr_manifest_print print;
+    qr_manifest_a11y a11y;
 } qr_manifest;
 
 /*

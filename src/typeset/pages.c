@@ -84,6 +84,9 @@ typedef struct pb {
     size_t n_fnl, cap_fnl;
     size_t *note_end;
     size_t n_notes, cap_notes;
+    const qr_node **note_nodes; /* the chapter's NOTEs, by number - 1 */
+    size_t n_note_nodes, cap_note_nodes;
+    unsigned group; /* the last qr_run.group given */
     double fn_size, fn_leading;
     /* chapter titles for running heads, one per page */
     const char **page_chapter; /* per page: the chapter title in force */
@@ -364,6 +367,7 @@ static void S_free_blocks(pb *b)
     b->n_fn = 0;
     b->n_fnl = 0;
     b->n_notes = 0;
+    b->n_note_nodes = 0;
 }
 
 /* Lines a block takes on the grid. */
@@ -422,6 +426,7 @@ static void S_note(pb *b, const qr_node *note, int number)
                     text.ptr[k] = ' ';
             st.label = NULL;
             qr_para_build_text(b->fonts, text.ptr, &st, o, lang, &bl->para);
+            qr_para_add_src(&bl->para, text.len - len, n, 0); /* after the label */
             qr_buf_release(&text);
         } else {
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
@@ -466,6 +471,12 @@ static int S_notes_of(pb *b, const qr_node *para)
         int number = (int)b->n_notes + 1;
         if (!first)
             first = number;
+        if (b->n_note_nodes == b->cap_note_nodes) {
+            b->cap_note_nodes = b->cap_note_nodes ? b->cap_note_nodes * 2 : 16;
+            b->note_nodes = xrealloc(b->note_nodes, b->cap_note_nodes * sizeof *b->note_nodes);
+        }
+        b->n_note_nodes = (size_t)number - 1;
+        b->note_nodes[b->n_note_nodes++] = n;
         S_note(b, n, number);
         it.ev = QR_EV_EXIT; /* notes within notes are not called */
     }
@@ -749,6 +760,7 @@ static void S_code_block(pb *b, const qr_node *n, double left, double width, cha
                             .hyphenate = 0,
                             .break_long = width - bl->hang};
         qr_para_build_code(b->fonts, text + i, (int)(e - i), &st, o, lang, &bl->para);
+        qr_para_add_src(&bl->para, 0, n, i);
         if (bl->para.n == 0 || S_break(b, bl, 0) < 0) {
             qr_para_free(&bl->para);
             free(bl->lines);
@@ -1169,11 +1181,17 @@ static double S_place_centred(pb *b, qr_page *page, size_t page_index, const qr_
     }
     if (bl.para.n > 0 && S_break(b, &bl, 0) == 0) {
         double left = S_left(b, page_index) + (b->measure - bl.width) / 2;
+        unsigned group = ++b->group;
         for (size_t i = 0; i < bl.n_lines; i++) {
             size_t before = page->n_runs;
             qr_para_place_line(&bl.para, &bl.lines[i], 1, left, y, bl.width, page);
-            for (size_t k = before; k < page->n_runs; k++)
-                page->runs[k].body = 0;
+            for (size_t k = before; k < page->n_runs; k++) {
+                qr_run *r = &page->runs[k];
+                r->body = 0;
+                r->block = h; /* a heading; else a line of the front matter */
+                r->role = h ? QR_ROLE_NONE : QR_ROLE_FRONT;
+                r->group = group;
+            }
             y += size * leading;
         }
     }
@@ -1321,6 +1339,31 @@ static size_t S_plan(pb *b, plan *p)
     }
 }
 
+/*
+ * Names the block that runs [from, n_runs) of a page belong to, for the
+ * structure tree (pdf.c); in a paragraph that calls notes, a note's
+ * number (the typesetter's text, src NULL) gets its role and its NOTE.
+ */
+static void S_mark_runs(pb *b, qr_page *page, size_t from, const qr_node *block,
+                        const qr_para *para)
+{
+    for (size_t k = from; k < page->n_runs; k++) {
+        qr_run *r = &page->runs[k];
+        r->block = block;
+        if (r->src || !para || para->style.note_first <= 0)
+            continue;
+        for (size_t f = 0; f < para->n_frags; f++) {
+            const qr_frag *fr = &para->frags[f];
+            if (fr->note > 0 && fr->shape == r->shape && fr->g0 == r->g0 && fr->b0 == r->b0) {
+                r->role = QR_ROLE_NOTE_CALL;
+                if ((size_t)fr->note <= b->n_note_nodes)
+                    r->ref = b->note_nodes[fr->note - 1];
+                break;
+            }
+        }
+    }
+}
+
 /* Sets footnote lines [from, to) at the foot of a page, the last on the
  * grid's last line, under a short rule. */
 static void S_place_notes(pb *b, qr_page *page, size_t pi, size_t from, size_t to)
@@ -1336,14 +1379,17 @@ static void S_place_notes(pb *b, qr_page *page, size_t pi, size_t from, size_t t
         const fnline *l = &b->fnl[k];
         const pblock *np = &b->fn[l->para];
         double y = bottom - (double)(to - 1 - k) * b->fn_leading;
+        size_t before = page->n_runs;
         qr_para_place_line(&np->para, &np->lines[l->line], l->line + 1 == np->n_lines, x, y,
                            np->width, page);
+        S_mark_runs(b, page, before, np->node, &np->para);
     }
 }
 
 /* Places the lines [start, cut) of a chapter on a page from grid row `row`. */
 /* A list item's marker, flush right in the indent before x. */
-static void S_place_marker(pb *b, qr_page *page, size_t pi, const char *marker, double x, double y)
+static void S_place_marker(pb *b, qr_page *page, size_t pi, const char *marker, double x, double y,
+                           const qr_node *block)
 {
     const qr_shape *sh[4];
     int n = qr_fonts_shape_string(b->fonts, marker, QR_FACE_REGULAR, b->opt->font_size, sh, 4);
@@ -1353,7 +1399,12 @@ static void S_place_marker(pb *b, qr_page *page, size_t pi, const char *marker, 
     double mx = x - w - b->opt->font_size * 0.45;
     if (mx < S_left(b, pi))
         mx = S_left(b, pi); /* never into the margin */
+    size_t before = page->n_runs;
     S_place_string(b, page, marker, QR_FACE_REGULAR, b->opt->font_size, mx, w, y, 0, 0);
+    for (size_t k = before; k < page->n_runs; k++) {
+        page->runs[k].role = QR_ROLE_LABEL;
+        page->runs[k].block = block;
+    }
 }
 
 /* A table rule (booktabs: heavier above and at the end) across a row. */
@@ -1374,9 +1425,12 @@ static void S_place_row_line(pb *b, qr_page *page, size_t pi, const pblock *bl, 
     const qr_print_options *o = b->opt;
     for (size_t k = 0; k < bl->n_cells; k++) {
         const pblock *c = &bl->cells[k];
-        if (i < c->n_lines)
+        if (i < c->n_lines) {
+            size_t before = page->n_runs;
             qr_para_place_line(&c->para, &c->lines[i], i + 1 == c->n_lines,
                                S_left(b, pi) + c->left, y, c->width, page);
+            S_mark_runs(b, page, before, c->node, &c->para);
+        }
     }
     if (i == 0 && (bl->rule_above || (first_on_page && bl->header)))
         S_row_rule(b, page, pi, bl, y - o->font_size * 0.95, 0.8);
@@ -1392,8 +1446,11 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, in
     if (repeat > 0) {
         /* a table goes on: its header rows again */
         const pblock *h = &b->blocks[b->blocks[start.block].header_block - 1];
+        size_t before = page->n_runs;
         for (size_t i = 0; i < h->n_lines; i++, row++)
             S_place_row_line(b, page, pi, h, i, b->y0 + row * b->opt->leading, 1);
+        for (size_t k = before; k < page->n_runs; k++)
+            page->runs[k].artifact = 1; /* repeated: not the text again */
     }
     while (at.block < cut.block || (at.block == cut.block && at.line < cut.line)) {
         pblock *bl = &b->blocks[at.block];
@@ -1402,10 +1459,12 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, in
         for (size_t i = at.line; i < end; i++, row++) {
             double y = b->y0 + row * b->opt->leading;
             if (i == 0 && bl->marker[0])
-                S_place_marker(b, page, pi, bl->marker, x, y);
+                S_place_marker(b, page, pi, bl->marker, x, y, bl->node);
             if (bl->kind == PB_CODE) {
                 double hx = i > 0 ? bl->hang : 0;
+                size_t before = page->n_runs;
                 qr_para_place_line(&bl->para, &bl->lines[i], 1, x + hx, y, bl->width - hx, page);
+                S_mark_runs(b, page, before, bl->node, NULL);
                 if (i > 0) /* a continuation: a mark in the hang */
                     qr_page_add_gfx(page, QR_GFX_CONT, x + bl->hang * 0.2,
                                     y - bl->para.style.size * 0.6, bl->hang * 0.6,
@@ -1421,18 +1480,23 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, in
                                                     top + (span - bl->img_h) / 2, bl->img_w,
                                                     bl->img_h);
                     g->image = bl->image;
+                    g->node = bl->node;
                 }
                 if (i >= bl->img_rows && i - bl->img_rows < bl->n_lines) {
                     size_t before = page->n_runs;
                     size_t l = i - bl->img_rows;
                     qr_para_place_line(&bl->para, &bl->lines[l], 1, x, y, bl->width, page);
-                    for (size_t k = before; k < page->n_runs; k++)
+                    for (size_t k = before; k < page->n_runs; k++) {
                         page->runs[k].body = 0;
+                        page->runs[k].block = bl->node;
+                        page->runs[k].role = QR_ROLE_CAPTION;
+                    }
                 }
             } else if (bl->kind == PB_PARA || bl->kind == PB_SUBHEAD) {
                 size_t before = page->n_runs;
                 qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y, bl->width,
                                    page);
+                S_mark_runs(b, page, before, bl->node, &bl->para);
                 if (bl->kind == PB_PARA) {
                     S_stats_line(b, bl, i, hyphen_run);
                 } else {
@@ -1446,8 +1510,9 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, pos start, pos cut, in
                     }
                 }
             } else if (bl->kind == PB_BREAK) {
+                /* an ornament: an artifact, as a rule would be */
                 S_place_string(b, page, S_ornament(b), QR_FACE_REGULAR, b->opt->font_size,
-                               S_left(b, pi), b->measure, y, 1, 0);
+                               S_left(b, pi), b->measure, y, 1, 1);
             }
         }
         at.line = end;
@@ -1704,12 +1769,16 @@ static double S_place_left(pb *b, qr_page *page, const char *text, double size, 
     bl.width = b->measure;
     qr_para_build_text(b->fonts, text, &st, b->opt, m->language ? m->language : "en", &bl.para);
     if (bl.para.n > 0 && S_break(b, &bl, 0) == 0) {
+        unsigned group = ++b->group;
         for (size_t i = 0; i < bl.n_lines; i++) {
             size_t before = page->n_runs;
             qr_para_place_line(&bl.para, &bl.lines[i], 1, S_left(b, b->lay->n_pages - 1), y,
                                bl.width, page);
-            for (size_t k = before; k < page->n_runs; k++)
+            for (size_t k = before; k < page->n_runs; k++) {
                 page->runs[k].body = 0;
+                page->runs[k].role = QR_ROLE_FRONT;
+                page->runs[k].group = group;
+            }
             y += leading;
         }
     }
@@ -1756,10 +1825,12 @@ static size_t S_front_matter(pb *b, size_t body_pages)
     const qr_meta *m = qr_doc_meta_const(b->doc);
     size_t start = lay->n_pages;
     b->parity_base = start; /* these pages will come first */
-    /* half-title */
+    /* half-title: the title again, an artifact for the structure tree */
     qr_page *p = S_new_page(b, NULL, 1);
     S_place_block(b, p, b->book_title, QR_FACE_REGULAR, o->font_size * 1.45,
                   o->top + b->text_h / 4);
+    for (size_t k = 0; k < p->n_runs; k++)
+        p->runs[k].artifact = 1;
     S_new_page(b, NULL, 1);
     /* title page */
     p = S_new_page(b, NULL, 1);
@@ -1795,6 +1866,8 @@ static size_t S_front_matter(pb *b, size_t body_pages)
         int row = 2;
         p = S_new_page(b, NULL, 1);
         S_place_block(b, p, "Contents", QR_FACE_REGULAR, o->font_size * 1.45, b->y0);
+        for (size_t k = 0; k < p->n_runs; k++)
+            p->runs[k].role = QR_ROLE_TOC_TITLE;
         for (size_t i = 0; i < n_out; i++) {
             const qr_outline_item *it = &lay->outline[i];
             if (it->level > 2 || it->page < 0 || (size_t)it->page >= body_pages)
@@ -1845,10 +1918,13 @@ static size_t S_front_matter(pb *b, size_t body_pages)
                 nw += ns[k]->width;
             S_place_string(b, p, num, QR_FACE_REGULAR, o->font_size, left + b->measure - nw, nw,
                            y_row, 0, 0);
+            unsigned group = ++b->group;
             for (size_t k = before; k < p->n_runs; k++) {
                 p->runs[k].body = 0;
                 p->runs[k].link_page = it->page + 1; /* moved with the front matter */
                 p->runs[k].link_y = it->y;
+                p->runs[k].role = QR_ROLE_TOC_ENTRY;
+                p->runs[k].group = group;
             }
         }
     }
@@ -1939,6 +2015,7 @@ qr_layout *qr_typeset(const qr_doc *doc, const qr_print_options *opt, qr_error *
     free(b.fn);
     free(b.fnl);
     free(b.note_end);
+    free(b.note_nodes);
     return lay;
 fail:
     free(b.page_chapter);
@@ -1947,6 +2024,7 @@ fail:
     free(b.fn);
     free(b.fnl);
     free(b.note_end);
+    free(b.note_nodes);
     qr_layout_free(lay);
     return NULL;
 }

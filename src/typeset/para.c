@@ -19,7 +19,9 @@ static qr_item *S_item(qr_para *p, qr_item_type type)
     return it;
 }
 
-static int S_frag(qr_para *p, const qr_shape *s, int g0, int g1, int b0, int b1)
+/* off: where byte b0 stands in the paragraph's text, -1 for the
+ * typesetter's own (a hyphen). */
+static int S_frag(qr_para *p, const qr_shape *s, int g0, int g1, int b0, int b1, int off)
 {
     if (p->n_frags == p->cap_frags) {
         p->cap_frags = p->cap_frags ? p->cap_frags * 2 : 256;
@@ -32,6 +34,7 @@ static int S_frag(qr_para *p, const qr_shape *s, int g0, int g1, int b0, int b1)
     fr->g1 = g1;
     fr->b0 = b0;
     fr->b1 = b1;
+    fr->off = off;
     fr->width = qr_shape_width(s, g0, g1);
     return (int)p->n_frags++;
 }
@@ -174,17 +177,17 @@ static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end
         for (int g = 1; g < s->glyphs->num_glyphs; g++) {
             if (lc[g] == lc[g - 1])
                 continue;
-            S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, lc[g]));
+            S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, lc[g], start + b_prev));
             uint32_t before;
             qr_utf8_decode(w + lc[g - 1], (size_t)(len - lc[g - 1]), &before);
             int hf = S_is_letter(before) && b->p->style.face != QR_FACE_MONO
-                         ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1)
+                         ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1, -1)
                          : -1;
             S_penalty(b->p, 5000, QR_FLAG_EXPLICIT, hf >= 0 ? b->p->frags[hf].width : 0, hf);
             g_prev = g;
             b_prev = lc[g];
         }
-        S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len));
+        S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len, start + b_prev));
         return;
     }
     char points[256];
@@ -193,7 +196,7 @@ static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end
         n_points = qr_fonts_hyphenate(b->f, w + c0, c1 - c0, points, b->opt->hyphen_left,
                                       b->opt->hyphen_right);
     if (n_points == 0) {
-        S_box(b->p, S_frag(b->p, s, 0, s->glyphs->num_glyphs, 0, len));
+        S_box(b->p, S_frag(b->p, s, 0, s->glyphs->num_glyphs, 0, len, start));
         return;
     }
     const qr_shape *hy = qr_fonts_shape(b->f, an, "-", 1);
@@ -205,13 +208,13 @@ static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end
         int g = qr_shape_glyph_at(s, at);
         if (g <= g_prev)
             continue; /* inside a ligature: not a break */
-        S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, at));
-        int hf = S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1);
+        S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, at, start + b_prev));
+        int hf = S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1, -1);
         S_penalty(b->p, b->opt->breaking.hyphen_penalty, QR_FLAG_HYPHEN, b->p->frags[hf].width, hf);
         g_prev = g;
         b_prev = at;
     }
-    S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len));
+    S_box(b->p, S_frag(b->p, s, g_prev, s->glyphs->num_glyphs, b_prev, len, start + b_prev));
 }
 
 static int S_seg_same(const seg *a, const seg *b)
@@ -269,7 +272,7 @@ typedef struct frame {
  * nesting of any depth costs no stack.
  */
 static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text,
-                      PangoAttrList *attrs, segs *sg, qr_fonts *f)
+                      PangoAttrList *attrs, segs *sg, qr_fonts *f, qr_para *src)
 {
     double size = st->size;
     frame *fr = NULL;
@@ -278,6 +281,7 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
     const char *uri = NULL;
     seg d = {0};
     if (st->label) {
+        qr_para_add_src(src, 0, NULL, 0);
         S_seg_mark(sg, 0, &d);
         qr_buf_adds(text, st->label);
         S_font_span(attrs, f, QR_FACE_REGULAR, size, 0, text->len);
@@ -313,10 +317,12 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
             size_t len;
             const char *s = qr_node_text(c, &len);
             S_seg_mark(sg, text->len, &d);
+            qr_para_add_src(src, text->len, c, 0);
             qr_buf_add(text, s, len);
             break;
         }
         case QR_NODE_LINE_BREAK:
+            qr_para_add_src(src, text->len, NULL, 0);
             S_seg_mark(sg, text->len, &d);
             qr_buf_add_utf8(text, 0x2028);
             break;
@@ -325,6 +331,7 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
             const char *s = qr_node_text(c, &len);
             d.nohyph = 1;
             S_seg_mark(sg, text->len, &d);
+            qr_para_add_src(src, text->len, c, 0);
             qr_buf_add(text, s, len);
             S_font_span(attrs, f, QR_FACE_MONO, size * QR_MONO_SCALE, start, text->len);
             break;
@@ -339,6 +346,7 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
                 d.uri = NULL;
                 d.strike = 0;
                 S_seg_mark(sg, text->len, &d);
+                qr_para_add_src(src, text->len, NULL, 0);
                 qr_buf_addf(text, "%d", note++);
                 S_font_span(attrs, f, QR_FACE_REGULAR, size * 0.62, start, text->len);
             }
@@ -350,6 +358,7 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
             break;                  /* else its alt text stands in the line */
         case QR_NODE_TABLE_CELL:
             if (text->len > 0) {
+                qr_para_add_src(src, text->len, NULL, 0);
                 S_seg_mark(sg, text->len, &d);
                 qr_buf_add_utf8(text, 0x2003); /* cells of a row: an em space apart */
             }
@@ -505,8 +514,12 @@ int qr_para_build(qr_fonts *f, const qr_node *node, const qr_para_style *st,
     qr_buf text = QR_BUF_INIT;
     PangoAttrList *attrs = pango_attr_list_new();
     segs sg = {0};
-    S_collect(node, st, &text, attrs, &sg, f);
+    qr_para src = {0}; /* its sources, kept past S_build's reset */
+    S_collect(node, st, &text, attrs, &sg, f, &src);
     int rc = S_build(f, text.ptr, (int)text.len, attrs, &sg, st, opt, lang, p);
+    p->srcs = src.srcs;
+    p->n_srcs = src.n_srcs;
+    p->cap_srcs = src.cap_srcs;
     pango_attr_list_unref(attrs);
     qr_buf_release(&text);
     free(sg.v);
@@ -591,7 +604,47 @@ void qr_para_free(qr_para *p)
 {
     free(p->items);
     free(p->frags);
+    free(p->srcs);
     memset(p, 0, sizeof *p);
+}
+
+void qr_para_add_src(qr_para *p, size_t start, const qr_node *node, size_t off)
+{
+    if (p->n_srcs > 0 && p->srcs[p->n_srcs - 1].start == start) {
+        p->n_srcs--; /* nothing came from the last one */
+    } else if (p->n_srcs > 0 && !node && !p->srcs[p->n_srcs - 1].node) {
+        return; /* the typesetter's text goes on */
+    }
+    if (p->n_srcs == p->cap_srcs) {
+        p->cap_srcs = p->cap_srcs ? p->cap_srcs * 2 : 8;
+        p->srcs = xrealloc(p->srcs, p->cap_srcs * sizeof *p->srcs);
+    }
+    p->srcs[p->n_srcs].start = start;
+    p->srcs[p->n_srcs].node = node;
+    p->srcs[p->n_srcs].off = off;
+    p->n_srcs++;
+}
+
+/* The document text at paragraph byte `off`: its node (NULL for the
+ * typesetter's own text) and the byte in that node. */
+static const qr_node *S_src_at(const qr_para *p, int off, size_t *node_off)
+{
+    *node_off = 0;
+    if (off < 0 || p->n_srcs == 0 || p->srcs[0].start > (size_t)off)
+        return NULL;
+    size_t lo = 0, hi = p->n_srcs; /* the last entry starting at or before off */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->srcs[mid].start <= (size_t)off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const qr_para_src *s = &p->srcs[lo];
+    if (!s->node)
+        return NULL;
+    *node_off = s->off + ((size_t)off - s->start);
+    return s->node;
 }
 
 double qr_para_natural(const qr_para *p, const qr_line *line)
@@ -633,7 +686,7 @@ qr_graphic *qr_page_add_gfx(qr_page *page, qr_gfx_kind kind, double x, double y,
     return g;
 }
 
-static void S_place_frag(const qr_frag *fr, double x, double y, qr_page *page)
+static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y, qr_page *page)
 {
     if (fr->g1 <= fr->g0)
         return;
@@ -658,6 +711,7 @@ static void S_place_frag(const qr_frag *fr, double x, double y, qr_page *page)
     r->b1 = fr->b1;
     r->body = 1;
     r->uri = fr->uri;
+    r->src = S_src_at(p, fr->off, &r->src_off);
 }
 
 /* A rule through struck-out text, from x0 to x1 on the line at y. */
@@ -688,7 +742,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
         switch (it->type) {
         case QR_ITEM_BOX:
             if (it->user >= 0)
-                S_place_frag(&p->frags[it->user], x, y, page);
+                S_place_frag(p, &p->frags[it->user], x, y, page);
             if (it->user >= 0 && p->frags[it->user].strike) {
                 if (sx0 < 0)
                     sx0 = x;
@@ -710,7 +764,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     if (line->end < p->n) {
         const qr_item *br = &p->items[line->end];
         if (br->type == QR_ITEM_PENALTY && br->user >= 0) {
-            S_place_frag(&p->frags[br->user], x, y, page);
+            S_place_frag(p, &p->frags[br->user], x, y, page);
             if (sx0 >= 0 && p->frags[br->user].strike)
                 sx1 = x + br->width;
         }

@@ -18,6 +18,9 @@
 typedef struct qr_frag {
     const qr_shape *shape;
     int g0, g1, b0, b1;
+    /* where byte b0 stands in the paragraph's text, or -1 for text the
+     * typesetter made (a hyphen at a break) */
+    int off;
     double width;
     /* decorations, from the inline markup around the text */
     const char *uri; /* inside an http(s)/mailto LINK (borrowed from the document) */
@@ -45,12 +48,24 @@ typedef struct qr_para_style {
     const char *label;
 } qr_para_style;
 
+/* Where the paragraph's text comes from (issue 6): from paragraph byte
+ * `start` on (up to the next entry's start), the bytes of `node` (a TEXT,
+ * CODE or CODE_BLOCK) from `off`; node NULL for text the typesetter made
+ * (a label, a note's number, the space between table cells). */
+typedef struct qr_para_src {
+    size_t start;
+    const qr_node *node;
+    size_t off;
+} qr_para_src;
+
 typedef struct qr_para {
     qr_item *items; /* box.user: frag index (or -1); hyphen penalty.user: frag of the hyphen */
     size_t n, cap;
     qr_frag *frags;
     size_t n_frags, cap_frags;
     qr_para_style style;
+    qr_para_src *srcs; /* in order of start; none: no text from the document */
+    size_t n_srcs, cap_srcs;
 } qr_para;
 
 /*
@@ -70,6 +85,12 @@ int qr_link_allowed(const char *url);
 int qr_para_build_text(qr_fonts *f, const char *text, const qr_para_style *st,
                        const qr_print_options *opt, const char *lang, qr_para *p);
 void qr_para_free(qr_para *p);
+/* Says that the paragraph's text from byte `start` on shows the bytes of
+ * `node` from `off` (NULL: the typesetter's own text). qr_para_build
+ * records its sources itself; a paragraph built from a string (a code
+ * line, qr_para_build_text) has none until told. Calls go in order of
+ * start. */
+void qr_para_add_src(qr_para *p, size_t start, const qr_node *node, size_t off);
 
 /* Natural width of items [start, end) plus the break's width. */
 double qr_para_natural(const qr_para *p, const qr_line *line);
@@ -77,7 +98,9 @@ double qr_para_natural(const qr_para *p, const qr_line *line);
 /*
  * Places one broken line as runs on a page: left edge x0, baseline y,
  * measure `width`. Justified lines set their glue by the line's ratio;
- * centred and left-aligned lines keep natural spacing.
+ * centred and left-aligned lines keep natural spacing. Each run names the
+ * document text it shows (qr_run.src, src_off) from the paragraph's
+ * sources.
  */
 void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double x0, double y,
                         double width, qr_page *page);

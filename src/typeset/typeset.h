@@ -72,7 +72,25 @@ typedef struct qr_run {
     const qr_node *src;
     size_t src_off;
     const qr_node *block;
+    /* What the typesetter's own text is in the PDF's structure tree
+     * (QR_ROLE_*; 0 for the document's text, or an artifact), `group` a
+     * number shared by the runs of one element (a title page line, a
+     * contents entry); `ref` the NOTE a note call calls. */
+    unsigned char role;
+    unsigned group;
+    const qr_node *ref;
 } qr_run;
+
+/* qr_run.role */
+enum {
+    QR_ROLE_NONE = 0,
+    QR_ROLE_FRONT,     /* title and copyright page text: a P per group */
+    QR_ROLE_TOC_TITLE, /* "Contents" */
+    QR_ROLE_TOC_ENTRY, /* a contents entry (a TOCI per group) */
+    QR_ROLE_LABEL,     /* a list item's marker (block: the item's first block) */
+    QR_ROLE_NOTE_CALL, /* a note's number in the text (ref: the NOTE) */
+    QR_ROLE_CAPTION,   /* a figure's caption (block: the IMAGE) */
+};
 
 /* What a page shows besides glyphs. */
 typedef enum {
@@ -85,6 +103,7 @@ typedef struct qr_graphic {
     qr_gfx_kind kind;
     double x, y, w, h;
     const qr_image *image; /* QR_GFX_IMAGE: borrowed from the document */
+    const qr_node *node;   /* QR_GFX_IMAGE: its IMAGE node (the structure tree's Figure) */
 } qr_graphic;
 
 typedef struct qr_page {
