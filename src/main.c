@@ -794,6 +794,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
         goto fail;
     /* the manifest's metadata beats what the readers found */
     qr_manifest_apply_meta(&man, qr_doc_meta(doc));
+    qr_read_smarten_meta(doc);
     if (in.newest > newest)
         newest = in.newest;
     if (cmd == CMD_TRACE) {

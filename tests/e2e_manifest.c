@@ -114,7 +114,7 @@ static void test_book_epub(void)
         "<dc:identifier id=\"uid\">urn:uuid:6f1c2a0e-3b7d-4c55-9a1e-2d4b8c0f7e11</dc:identifier>",
         "<dc:identifier id=\"isbn\">urn:isbn:9780000000002</dc:identifier>",
         "<meta refines=\"#isbn\" property=\"identifier-type\" scheme=\"onix:codelist5\">15</meta>",
-        "<dc:title>The Lighthouse Keeper's Almanac</dc:title>",
+        "<dc:title>The Lighthouse Keeper’s Almanac</dc:title>",
         "<dc:title id=\"subtitle\">Notes on Light and Weather</dc:title>",
         "<dc:creator id=\"creator1\">Ada Quill</dc:creator>",
         "<meta refines=\"#creator1\" property=\"role\" scheme=\"marc:relators\">aut</meta>",
@@ -193,7 +193,7 @@ static void test_book_pdf(void)
     CHECK_INT_EQ(S_run(&out, NULL, qpdf), 0);
     CHECK_CONTAINS(out.ptr, "No syntax or stream encoding errors found");
     S_pdfinfo(pdf.ptr, &info);
-    CHECK_CONTAINS(info.ptr, "Title:           The Lighthouse Keeper's Almanac\n");
+    CHECK_CONTAINS(info.ptr, "Title:           The Lighthouse Keeper’s Almanac\n");
     CHECK_CONTAINS(info.ptr, "Author:          Ada Quill\n");
     CHECK_CONTAINS(info.ptr,
                    "Subject:         A year of notes on the lamp, the sea and the sky.\n");
@@ -258,7 +258,7 @@ static void test_dump(void)
     const char *argv[] = {S_quire(), "dump", S_BOOK1, NULL};
     CHECK_INT_EQ(S_run(&out, NULL, argv), 0);
     static const char *const lines[] = {
-        "title \"The Lighthouse Keeper's Almanac\"\n",
+        "title \"The Lighthouse Keeper’s Almanac\"\n",
         "creator trl \"Bram Vane\"\n",
         "isbn \"9780000000002\"\n",
         "subject \"lighthouses\"\nsubject \"weather\"\n",

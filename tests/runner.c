@@ -81,6 +81,7 @@ static const struct {
     {"pdf_rich", suite_pdf_rich},
     {"growth", suite_growth},
     {"quality", suite_quality},
+    {"rich", suite_rich},
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
 };

@@ -120,6 +120,7 @@ void suite_epub_rich(void);
 void suite_pdf_rich(void);
 void suite_growth(void);
 void suite_quality(void);
+void suite_rich(void);
 void suite_regress(void);
 void suite_pagelist(void);
 void suite_tagged(void);

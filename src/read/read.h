@@ -67,4 +67,12 @@ int qr_read_markdown(qr_doc *doc, const char *file, const char *data, size_t len
 #define QR_IMAGE_MAX_PIXELS 40000000L
 int qr_resolve_images(qr_doc *doc, const char *project_dir, qr_error *err);
 
+/*
+ * Curls the quotes of the book's metadata as the readers do for the text
+ * ("The Cartographer's Notebook" -> The Cartographer’s Notebook), whoever
+ * gave it: a manuscript's header or front matter, or book.yaml. Dashes and
+ * ellipses too. Identifiers, dates and languages are left alone.
+ */
+void qr_read_smarten_meta(qr_doc *doc);
+
 #endif

@@ -1509,3 +1509,29 @@ done:
     qr_buf_release(&r.tmp);
     return rc;
 }
+
+/* One metadata string with its quotes curled (arena copy); NULL stays. */
+static const char *S_smart_field(qr_arena *a, const char *s)
+{
+    if (!s)
+        return NULL;
+    qr_buf out = QR_BUF_INIT;
+    qr_text_smarten(s, strlen(s), 0, &out);
+    const char *r = qr_arena_strndup(a, out.ptr ? out.ptr : "", out.len);
+    qr_buf_release(&out);
+    return r;
+}
+
+void qr_read_smarten_meta(qr_doc *doc)
+{
+    qr_meta *m = qr_doc_meta(doc);
+    qr_arena *a = qr_doc_arena(doc);
+    m->title = S_smart_field(a, m->title);
+    m->subtitle = S_smart_field(a, m->subtitle);
+    m->description = S_smart_field(a, m->description);
+    m->rights = S_smart_field(a, m->rights);
+    m->publisher = S_smart_field(a, m->publisher);
+    m->series = S_smart_field(a, m->series);
+    for (int i = 0; i < m->n_creators; i++)
+        m->creators[i].name = S_smart_field(a, m->creators[i].name);
+}

@@ -566,7 +566,7 @@ static void test_program(void)
     qr_buf out = QR_BUF_INIT, err = QR_BUF_INIT;
     const char *argv[] = {quire, "dump", "tests/fixtures/rich", NULL};
     CHECK_INT_EQ(qt_run(argv, NULL, &out, &err), 0);
-    CHECK_CONTAINS(out.ptr, "title \"The Cartographer's Notebook\"");
+    CHECK_CONTAINS(out.ptr, "title \"The Cartographer’s Notebook\"");
     CHECK_CONTAINS(out.ptr, "image=images/compass.png image/png 240x240");
     CHECK_CONTAINS(out.ptr, "image=images/harbour.jpg image/jpeg 320x200");
     CHECK_CONTAINS(out.ptr, "table columns=6 align=lcrcrl");
