@@ -190,4 +190,11 @@ void qr_tmp_register(const char *path);
 void qr_tmp_unregister(const char *path);
 void qr_tmp_cleanup(void);
 
+/* Whether s has the shape of a BCP 47 language tag ("en", "pt-BR",
+ * "zh-Hant-TW"): RFC 5646 2.1's subtags, not the registry. NULL: no. */
+int qr_lang_tag_ok(const char *s);
+/* Whether s is a W3CDTF date without a time (YYYY, YYYY-MM, YYYY-MM-DD),
+ * a real day of its month: the form EPUB 3.3 asks of dc:date. NULL: no. */
+int qr_w3c_date_ok(const char *s);
+
 #endif

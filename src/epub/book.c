@@ -15,59 +15,6 @@
 /* Labels cut from a chapter's first words are at most this many bytes. */
 #define S_LABEL_MAX 60
 
-int qr_epub_lang_ok(const char *s)
-{
-    /* BCP 47 (RFC 5646) 2.1: subtags of 1-8 letters or digits joined by
-     * hyphens, the first (the language) of letters. A shape check only. */
-    if (!s || !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
-        return 0;
-    int run = 0;
-    for (const char *p = s; *p; p++) {
-        char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-            if (++run > 8)
-                return 0;
-        } else if (c == '-' && run > 0 && p[1]) {
-            run = 0;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int S_digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-int qr_epub_date_ok(const char *s)
-{
-    /* W3CDTF (the form EPUB 3.3 asks of dc:date): YYYY, YYYY-MM, YYYY-MM-DD. */
-    if (!s || !S_digits(s, 4))
-        return 0;
-    if (s[4] == '\0')
-        return 1;
-    if (s[4] != '-' || !S_digits(s + 5, 2))
-        return 0;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    if (month < 1 || month > 12)
-        return 0;
-    if (s[7] == '\0')
-        return 1;
-    if (s[7] != '-' || !S_digits(s + 8, 2) || s[10] != '\0')
-        return 0;
-    int year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    int max = month == 2 && !leap ? 28 : mdays[month - 1];
-    return day >= 1 && day <= max;
-}
-
 void qr_epub_format_time(time_t t, char out[24])
 {
     /* EPUB 3.3 3.4.x: dcterms:modified is "CCYY-MM-DDThh:mm:ssZ", in UTC. */
@@ -484,7 +431,7 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
     qr_buf tmp = QR_BUF_INIT;
     int image_cap = 0;
 
-    bk->lang = qr_epub_lang_ok(m->language) ? m->language : "en";
+    bk->lang = qr_lang_tag_ok(m->language) ? m->language : "en";
     if (m->cover_data && m->cover_len > 0 && m->cover_type)
         bk->cover_href = strcmp(m->cover_type, "image/png") == 0 ? QR_EPUB_IMAGE_DIR "cover.png"
                                                                  : QR_EPUB_IMAGE_DIR "cover.jpg";
@@ -515,7 +462,7 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
                            ? qr_arena_printf(a, "%s %d", S_kind_fallback(u->kind), i + 1)
                            : S_kind_fallback(u->kind);
         const char *lang = u->chapter ? qr_node_effective_lang(doc, u->chapter) : bk->lang;
-        u->lang = qr_epub_lang_ok(lang) ? lang : bk->lang;
+        u->lang = qr_lang_tag_ok(lang) ? lang : bk->lang;
         u->source = u->chapter ? qr_node_source(u->chapter, NULL) : NULL;
         if (!u->source && u->first)
             u->source = qr_node_source(u->first, NULL);

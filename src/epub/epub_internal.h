@@ -149,11 +149,6 @@ const qr_epub_image *qr_epub_find_image(const qr_epub_book *bk, const qr_image *
 /* Whether the code font is embedded (the book has code and a font is given). */
 int qr_epub_code_font(const qr_epub_book *bk);
 
-/* Whether s has the shape of a BCP 47 tag we can write (letters, digits and
- * hyphens, a letter first). */
-int qr_epub_lang_ok(const char *s);
-/* Whether s is a W3CDTF date without time: YYYY, YYYY-MM or YYYY-MM-DD. */
-int qr_epub_date_ok(const char *s);
 /* Writes t as UTC "YYYY-MM-DDThh:mm:ssZ" (clamped to years 1970..9999). */
 void qr_epub_format_time(time_t t, char out[24]);
 /* Writes "urn:uuid:" and a UUID (version 8, RFC 4122 variant) made from the

@@ -194,7 +194,7 @@ int qr_epub_write_copyright(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_er
     }
     S_line(&p, "rights", NULL, m->rights);
     S_line(&p, "publisher", "Published by", m->publisher);
-    if (qr_epub_date_ok(m->date))
+    if (qr_w3c_date_ok(m->date))
         S_line_as(&p, "date", "Publication date:", m->date, 1);
     if (!S_blank(m->isbn))
         S_line_as(&p, "isbn", "ISBN", m->isbn, 1);

@@ -274,7 +274,7 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
     }
 
     S_meta_el(x, "dc:language", bk->lang);
-    if (qr_epub_date_ok(m->date))
+    if (qr_w3c_date_ok(m->date))
         S_meta_el(x, "dc:date", m->date);
     S_opt_meta(x, "dc:source", m->source);
     S_opt_meta(x, "dc:publisher", m->publisher);

@@ -43,7 +43,7 @@ typedef struct S_ctx {
 static void S_lang_attrs(S_ctx *c, const qr_node *n)
 {
     const char *lang = qr_node_lang(n);
-    if (!lang || !qr_epub_lang_ok(lang))
+    if (!lang || !qr_lang_tag_ok(lang))
         return;
     const qr_node *parent = qr_node_parent(n);
     const char *around = c->u->lang;

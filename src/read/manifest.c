@@ -294,62 +294,6 @@ static int S_cover(S_ctx *c, const yaml_node_t *n)
 
 /* Values -------------------------------------------------------------------- */
 
-static int S_digits(const char *s, int n)
-{
-    for (int i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
-
-/* W3CDTF without time, as EPUB 3.3 asks of dc:date: YYYY, YYYY-MM, YYYY-MM-DD. */
-static int S_date_ok(const char *s)
-{
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    size_t len = strlen(s);
-    if (!(len == 4 || len == 7 || len == 10) || !S_digits(s, 4))
-        return 0;
-    if (len == 4)
-        return 1;
-    if (s[4] != '-' || !S_digits(s + 5, 2))
-        return 0;
-    int month = (s[5] - '0') * 10 + (s[6] - '0');
-    if (month < 1 || month > 12)
-        return 0;
-    if (len == 7)
-        return 1;
-    if (s[7] != '-' || !S_digits(s + 8, 2))
-        return 0;
-    int year = atoi(s);
-    int day = (s[8] - '0') * 10 + (s[9] - '0');
-    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return day >= 1 && day <= (month == 2 && !leap ? 28 : mdays[month - 1]);
-}
-
-/* The shape of a BCP 47 tag (RFC 5646 2.1): subtags of 1-8 letters or
- * digits joined by hyphens, the first of 2-8 letters. */
-static int S_lang_ok(const char *s)
-{
-    size_t run = 0, first = 1;
-    for (const char *p = s;; p++) {
-        char ch = *p;
-        int alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-        if (alpha || (!first && ch >= '0' && ch <= '9')) {
-            if (++run > 8)
-                return 0;
-        } else if (ch == '-' || ch == '\0') {
-            if (run == 0 || (first && run < 2))
-                return 0;
-            if (ch == '\0')
-                return 1;
-            run = 0;
-            first = 0;
-        } else {
-            return 0;
-        }
-    }
-}
-
 /*
  * An ISBN-10 or ISBN-13 with a valid check digit (ISO 2108), hyphens and
  * spaces allowed. Arena: its digits (and X) alone, or NULL when invalid.
@@ -721,13 +665,13 @@ static int S_root(S_ctx *c, const yaml_node_t *root)
             rc = S_author(c, v);
         } else if (strcmp(k, "language") == 0) {
             rc = S_text(c, k, v, &m->language);
-            if (rc == 0 && m->language && !S_lang_ok(m->language))
+            if (rc == 0 && m->language && !qr_lang_tag_ok(m->language))
                 rc = S_fail(c, v, QR_EX_DATAERR,
                             "language: '%s' is not a language tag such as en, fr or pt-BR",
                             m->language);
         } else if (strcmp(k, "date") == 0) {
             rc = S_text(c, k, v, &m->date);
-            if (rc == 0 && m->date && !S_date_ok(m->date))
+            if (rc == 0 && m->date && !qr_w3c_date_ok(m->date))
                 rc = S_fail(c, v, QR_EX_DATAERR,
                             "date: '%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)", m->date);
         } else if (strcmp(k, "isbn") == 0) {

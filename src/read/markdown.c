@@ -253,44 +253,7 @@ static const struct {
 
 #define S_KNOWN_SINGLE "title, subtitle, author, language, date, publisher, rights, description"
 
-/* A language tag's shape (RFC 5646 2.1): 1-8 letters or digits per subtag,
- * the first subtag 2-8 letters. */
-static int S_lang_ok(const char *s)
-{
-    size_t run = 0;
-    int first = 1;
-    for (const char *p = s;; p++) {
-        char ch = *p;
-        int alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-        if (alpha || (!first && ch >= '0' && ch <= '9')) {
-            if (++run > 8)
-                return 0;
-        } else if (ch == '-' || ch == '\0') {
-            if (run == 0 || (first && run < 2))
-                return 0;
-            if (ch == '\0')
-                return 1;
-            run = 0;
-            first = 0;
-        } else {
-            return 0;
-        }
-    }
-}
 
-/* A date as EPUB's dc:date wants it: YYYY, YYYY-MM or YYYY-MM-DD. */
-static int S_date_ok(const char *s)
-{
-    size_t len = strlen(s);
-    static const char shape[] = "dddd-dd-dd";
-    if (len != 4 && len != 7 && len != 10)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
-            return 0;
-    int month = len >= 7 ? atoi(s + 5) : 1, day = len == 10 ? atoi(s + 8) : 1;
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
 
 static int S_front_key(S_md *md, yaml_document_t *yd, const yaml_node_t *k, const yaml_node_t *v)
 {
@@ -319,13 +282,13 @@ static int S_front_key(S_md *md, yaml_document_t *yd, const yaml_node_t *k, cons
         const char *s;
         if (S_yaml_text(md, v, key, &s) < 0)
             return -1;
-        if (s && strcmp(key, "language") == 0 && !S_lang_ok(s))
+        if (s && strcmp(key, "language") == 0 && !qr_lang_tag_ok(s))
             return qr_error_set(md->err, QR_EX_DATAERR, md->file, (int)v->start_mark.line + 1,
                                 (int)v->start_mark.column + 1,
                                 "front matter: language: '%s' is not a language tag such as "
                                 "en, fr or pt-BR",
                                 s);
-        if (s && strcmp(key, "date") == 0 && !S_date_ok(s))
+        if (s && strcmp(key, "date") == 0 && !qr_w3c_date_ok(s))
             return qr_error_set(md->err, QR_EX_DATAERR, md->file, (int)v->start_mark.line + 1,
                                 (int)v->start_mark.column + 1,
                                 "front matter: date: '%s' is not a date (YYYY-MM-DD, YYYY-MM "

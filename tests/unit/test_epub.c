@@ -332,19 +332,22 @@ static void test_helpers(void)
     CHECK_STR_EQ(t, "2021-01-02T03:04:05Z");
     qr_epub_format_time(-5, t);
     CHECK_STR_EQ(t, "1970-01-01T00:00:00Z");
-    CHECK(qr_epub_date_ok("1869"));
-    CHECK(qr_epub_date_ok("1869-02"));
-    CHECK(qr_epub_date_ok("2000-02-29"));
-    CHECK(!qr_epub_date_ok("1900-02-29"));
-    CHECK(!qr_epub_date_ok("1869-13"));
-    CHECK(!qr_epub_date_ok("March 1869"));
-    CHECK(!qr_epub_date_ok("1869-1-2"));
-    CHECK(!qr_epub_date_ok(NULL));
-    CHECK(qr_epub_lang_ok("en"));
-    CHECK(qr_epub_lang_ok("zh-Hant-TW"));
-    CHECK(!qr_epub_lang_ok("en_GB"));
-    CHECK(!qr_epub_lang_ok("en-"));
-    CHECK(!qr_epub_lang_ok(""));
+    CHECK(qr_w3c_date_ok("1869"));
+    CHECK(qr_w3c_date_ok("1869-02"));
+    CHECK(qr_w3c_date_ok("2000-02-29"));
+    CHECK(!qr_w3c_date_ok("1900-02-29"));
+    CHECK(!qr_w3c_date_ok("1869-13"));
+    CHECK(!qr_w3c_date_ok("March 1869"));
+    CHECK(!qr_w3c_date_ok("1869-1-2"));
+    CHECK(!qr_w3c_date_ok(NULL));
+    CHECK(qr_lang_tag_ok("en"));
+    CHECK(qr_lang_tag_ok("zh-Hant-TW"));
+    CHECK(!qr_lang_tag_ok("en_GB"));
+    CHECK(!qr_lang_tag_ok("en-"));
+    CHECK(!qr_lang_tag_ok(""));
+    CHECK(!qr_lang_tag_ok("e"));   /* the language subtag has 2-8 letters */
+    CHECK(!qr_lang_tag_ok("1en"));
+    CHECK(!qr_lang_tag_ok(NULL));
     qr_buf u = QR_BUF_INIT;
     qr_epub_content_uuid("abc", 3, &u);
     /* sha256("abc") = ba7816bf 8f01 cfea 4141 40de5dae2223...: version 8, variant 10 */
