@@ -94,24 +94,34 @@ valgrind: quire
 		--error-exitcode=1 ./quire build $(VALGRIND_BUILD_ARGS) -o tests/out/valgrind .
 
 # libFuzzer (clang): tests/fuzz/fuzz_text (the reader), fuzz_epub (reader
-# and EPUB writer), fuzz_manifest (book.yaml) and fuzz_markdown, each run for FUZZ_SECONDS
-# on its seed corpus and regression inputs (read only) and a scratch corpus
-# in tests/out/fuzz/; crashes are saved there too. `make fuzz-NAME` runs one.
+# and EPUB writer), fuzz_manifest (book.yaml), fuzz_markdown, and fuzz_book
+# (the whole pipeline: reader, typesetter, trace, EPUB with page-list, PDF),
+# each run for FUZZ_SECONDS on its seed corpus and regression inputs (read
+# only) and a scratch corpus in tests/out/fuzz/; crashes are saved there
+# too. `make fuzz-NAME` runs one. Inputs are at most 64 KB, or
+# FUZZ_MAXLEN_NAME bytes; leaks are checked with tests/lsan.supp.
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := tests/fuzz/fuzz_text tests/fuzz/fuzz_epub tests/fuzz/fuzz_manifest \
-                tests/fuzz/fuzz_markdown
+                tests/fuzz/fuzz_markdown tests/fuzz/fuzz_book
 # per target: dictionary, then seed folders
 FUZZ_IN_text     := text.dict corpus_text regress
 FUZZ_IN_epub     := text.dict corpus_text regress
 FUZZ_IN_manifest := manifest.dict corpus_manifest regress_manifest
 FUZZ_IN_markdown := markdown.dict corpus_markdown
+FUZZ_IN_book     := markdown.dict corpus_markdown corpus_text regress_book
+FUZZ_MAXLEN_book := 8192
 FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
-$(FUZZ_TARGETS): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard src/*/*.h tests/fuzz/*.h)
-	$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(FUZZ_FLAGS) -Isrc \
-		$(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
+FUZZ_LINK     = $(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(FUZZ_FLAGS) \
+		-Isrc $(PKG_CFLAGS) -o $@ $(filter %.c,$^) $(PKG_LIBS)
+$(filter-out tests/fuzz/fuzz_book,$(FUZZ_TARGETS)): tests/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) \
+		$(wildcard src/*/*.h tests/fuzz/*.h)
+	$(FUZZ_LINK)
+# the typesetter and the PDF outputter too
+tests/fuzz/fuzz_book: tests/fuzz/fuzz_book.c $(LIB_SRC) $(wildcard src/*/*.h tests/fuzz/*.h)
+	$(FUZZ_LINK)
 
 FUZZ_RUNS    := $(patsubst tests/fuzz/fuzz_%,fuzz-%,$(FUZZ_TARGETS))
 .PHONY: $(FUZZ_RUNS)
@@ -119,7 +129,9 @@ fuzz: $(FUZZ_RUNS)
 $(FUZZ_RUNS): fuzz-%: tests/fuzz/fuzz_%
 	@mkdir -p tests/out/fuzz/$*
 	@echo "fuzz_$*: $(FUZZ_SECONDS) s"
-	tests/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	$(SAN_ENV_asan) tests/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=$(or $(FUZZ_MAXLEN_$*),65536) \
+		-timeout=10 \
 		-dict=tests/fuzz/$(word 1,$(FUZZ_IN_$*)) -artifact_prefix=tests/out/fuzz/$*- \
 		tests/out/fuzz/$* $(addprefix tests/fuzz/,$(wordlist 2,9,$(FUZZ_IN_$*)))
 

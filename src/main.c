@@ -750,6 +750,22 @@ static qr_layout *S_typeset(const qr_doc *doc, const options *opt, qr_error *err
     return lay;
 }
 
+/* Owned: S_typeset for S_cmd. A font the typesetter cannot find that
+ * book.yaml named (print.font) is an error at its line:col there. */
+static qr_layout *S_typeset_book(const qr_doc *doc, const options *opt, const qr_manifest *man,
+                                 qr_error *err)
+{
+    qr_layout *lay = S_typeset(doc, opt, err);
+    const qr_manifest_value *font = &man->print.font;
+    if (!lay && !err->file[0] && font->s && !(opt->cli & CLI_FONT) &&
+        strncmp(err->msg, "font '", 6) == 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "print.%.1000s", err->msg);
+        qr_error_set(err, err->code, man->file, font->line, font->col, "%s", msg);
+    }
+    return lay;
+}
+
 /* Writes the PDF of the book laid out in lay. */
 static int S_write_pdf(const qr_layout *lay, const qr_doc *doc, const options *opt, time_t date,
                        const char *path, qr_error *err)
@@ -798,7 +814,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
     if (in.newest > newest)
         newest = in.newest;
     if (cmd == CMD_TRACE) {
-        lay = S_typeset(doc, opt, &err);
+        lay = S_typeset_book(doc, opt, &man, &err);
         if (!lay)
             goto fail;
         qr_buf d = QR_BUF_INIT;
@@ -832,15 +848,17 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
         qr_buf_addf(&out_dir, "%s/dist", in.project);
     else
         qr_buf_adds(&out_dir, "dist");
-    if (S_make_dir(out_dir.ptr, &err) < 0)
-        goto fail;
     /* One layout for both editions: the PDF's pages are the ones the EPUB
      * marks, so an EPUB alone is laid out too, unless --no-page-list. */
     if ((opt->formats & FORMAT_PDF) || ((opt->formats & FORMAT_EPUB) && !opt->no_page_list)) {
-        lay = S_typeset(doc, opt, &err);
+        lay = S_typeset_book(doc, opt, &man, &err);
         if (!lay)
             goto fail;
     }
+    /* made once the book is laid out: a book that cannot be (an unknown
+     * font) leaves no empty output folder behind */
+    if (S_make_dir(out_dir.ptr, &err) < 0)
+        goto fail;
     if (opt->formats & FORMAT_EPUB) {
         qr_epub_a11y a11y;
         S_a11y(&man.a11y, &a11y);

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "test.h"
 
@@ -549,6 +550,204 @@ static void test_title_paths(void)
     qr_buf_release(&r.err);
 }
 
+/* The whole book, EPUB and PDF: a word longer than the measure. ---------- */
+
+/* A 300-letter word and a 100,000-letter word: the PDF comes out, with the
+ * words cut at the measure (no overfull line, no warning), every letter
+ * kept. */
+static void test_long_word_pdf(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT, out = QR_BUF_INIT;
+    qr_buf pdf = QR_BUF_INIT, text = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-long-word-pdf", &dir);
+    qr_buf_addf(&src, "%s/word.txt", dir.ptr);
+    qr_buf_addf(&out, "%s/out", dir.ptr);
+    qr_buf_adds(&data, "Long Word\n\nBefore the word ");
+    for (int i = 0; i < 300; i++)
+        qr_buf_addc(&data, 'a' + i % 26);
+    qr_buf_adds(&data, " between the words ");
+    for (int i = 0; i < 100000; i++)
+        qr_buf_addc(&data, 'a' + i % 26);
+    qr_buf_adds(&data, " after the words.\n");
+    S_write(src.ptr, data.ptr, data.len);
+    const char *a[] = {"build", "-o", out.ptr, src.ptr, NULL};
+    if (S_run(a, 0, 0, 0, 300, &r) != 0)
+        qt_fail(__FILE__, __LINE__, "exit %d: %s", r.status, r.err.ptr);
+    S_report("300- and 100,000-letter words, EPUB and PDF", &r);
+    CHECK(!strstr(r.err.ptr, "overfull"));
+    int tmp = 0;
+    CHECK_INT_EQ(S_count_files(out.ptr, &tmp), 2);
+    CHECK(!tmp);
+    qr_buf_addf(&pdf, "%s/long-word.pdf", out.ptr);
+    const char *pt[] = {"pdftotext", pdf.ptr, "-", NULL};
+    if (qt_run(pt, NULL, &text, NULL) != 0) {
+        qt_fail(__FILE__, __LINE__, "pdftotext %s failed", pdf.ptr);
+    } else {
+        CHECK_CONTAINS(text.ptr, "Before the word abcdefghij");
+        CHECK_CONTAINS(text.ptr, "words.");
+        /* every letter is there: the text less hyphens and line ends
+         * holds both words whole */
+        size_t k = 0;
+        for (size_t i = 0; i < text.len; i++)
+            if (text.ptr[i] != '-' && text.ptr[i] != '\n' && text.ptr[i] != '\f')
+                text.ptr[k++] = text.ptr[i];
+        text.ptr[k] = '\0';
+        const char *w = strstr(data.ptr, "between the words ");
+        if (w) {
+            w += strlen("between the words ");
+            CHECK(strstr(text.ptr, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"));
+            /* the long word's last letters (letter 99,999 is a 'd'), then
+             * the text after it */
+            CHECK(strstr(text.ptr, "qrstuvwxyzabcd after the"));
+            size_t letters = 0;
+            for (const char *q = text.ptr; *q; q++)
+                letters += *q >= 'a' && *q <= 'z';
+            CHECK(letters >= 100300);
+        }
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&data);
+    qr_buf_release(&out);
+    qr_buf_release(&pdf);
+    qr_buf_release(&text);
+    qr_buf_release(&r.err);
+}
+
+/* Images too large to decode: refused before decoding (65). -------------- */
+
+/* Writes a grey PNG of w x h pixels, all black: a valid IHDR and zlib data
+ * of zero rows, deflated (20000 x 20000 is about 390 KB). */
+static void S_write_png(const char *path, unsigned w, unsigned h)
+{
+    qr_buf png = QR_BUF_INIT;
+    static const char sig[] = "\x89PNG\r\n\x1a\n";
+    qr_buf_add(&png, sig, 8);
+    unsigned char ihdr[13] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
+                              (unsigned char)(w >> 8),  (unsigned char)w,
+                              (unsigned char)(h >> 24), (unsigned char)(h >> 16),
+                              (unsigned char)(h >> 8),  (unsigned char)h,
+                              8, 0, 0, 0, 0};
+    /* the deflated rows: each a filter byte and w zero bytes */
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    deflateInit(&z, 9);
+    unsigned char *row = calloc(1, (size_t)w + 1);
+    size_t cap = (size_t)w * h / 500 + 65536;
+    unsigned char *idat = malloc(cap);
+    z.next_out = idat;
+    z.avail_out = (uInt)cap;
+    for (unsigned y = 0; y < h; y++) {
+        z.next_in = row;
+        z.avail_in = w + 1;
+        deflate(&z, y + 1 == h ? Z_FINISH : Z_NO_FLUSH);
+    }
+    size_t idat_len = cap - z.avail_out;
+    deflateEnd(&z);
+    const struct {
+        const char *type;
+        const unsigned char *data;
+        size_t len;
+    } chunks[] = {{"IHDR", ihdr, sizeof ihdr}, {"IDAT", idat, idat_len}, {"IEND", NULL, 0}};
+    for (size_t i = 0; i < QR_ARRAY_LEN(chunks); i++) {
+        unsigned char be[4] = {(unsigned char)(chunks[i].len >> 24),
+                               (unsigned char)(chunks[i].len >> 16),
+                               (unsigned char)(chunks[i].len >> 8), (unsigned char)chunks[i].len};
+        qr_buf_add(&png, (const char *)be, 4);
+        qr_buf_add(&png, chunks[i].type, 4);
+        if (chunks[i].len)
+            qr_buf_add(&png, (const char *)chunks[i].data, chunks[i].len);
+        uLong crc = crc32(0, (const Bytef *)chunks[i].type, 4);
+        if (chunks[i].len)
+            crc = crc32(crc, chunks[i].data, (uInt)chunks[i].len);
+        unsigned char c[4] = {(unsigned char)(crc >> 24), (unsigned char)(crc >> 16),
+                              (unsigned char)(crc >> 8), (unsigned char)crc};
+        qr_buf_add(&png, (const char *)c, 4);
+    }
+    S_write(path, png.ptr, png.len);
+    free(row);
+    free(idat);
+    qr_buf_release(&png);
+}
+
+/* A 20000 x 20000 PNG (too long a side) and an 8000 x 8000 one (too many
+ * pixels), each a few hundred KB: refused at the image's line:col in
+ * bounded time and memory, nothing in the output folder. */
+static void test_huge_image(void)
+{
+    static const struct {
+        unsigned w, h;
+        const char *message;
+    } cases[] = {
+        {20000, 20000,
+         "seeds/ch.md:5:8: error: image 'images/huge.png' is 20000x20000 pixels; an image may "
+         "have at most 10000 pixels a side and 40 million in all"},
+        {8000, 8000, "seeds/ch.md:5:8: error: image 'images/huge.png' is 8000x8000 pixels"},
+    };
+    qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-huge-image", &dir);
+    qr_buf_addf(&path, "%s/seeds/images", dir.ptr);
+    const char *mk[] = {"mkdir", "-p", path.ptr, NULL};
+    qt_run(mk, NULL, NULL, NULL);
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/seeds/ch.md", dir.ptr);
+    static const char md[] = "# Chapter\n\nText.\n\n![alt](images/huge.png)\n";
+    S_write(path.ptr, md, sizeof md - 1);
+    qr_buf_addf(&out, "%s/dist", dir.ptr);
+    for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/seeds/images/huge.png", dir.ptr);
+        S_write_png(path.ptr, cases[i].w, cases[i].h);
+        const char *a[] = {"build", dir.ptr, NULL};
+        CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 65);
+        S_report("a huge PNG", &r);
+        CHECK_CONTAINS(r.err.ptr, cases[i].message);
+        CHECK(r.max_rss_kb < 200 * 1024);
+        CHECK(!S_exists(out.ptr));
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&path);
+    qr_buf_release(&out);
+    qr_buf_release(&r.err);
+}
+
+/* An unknown font: 65, at book.yaml's line:col when it named it, and no
+ * output folder. ------------------------------------------------------- */
+
+static void test_unknown_font(void)
+{
+    qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
+    run r = {0};
+    qt_scratch("bad-font", &dir);
+    qr_buf_addf(&path, "%s/seeds", dir.ptr);
+    mkdir(path.ptr, 0777);
+    qr_buf_adds(&path, "/01.txt");
+    S_write(path.ptr, "Title\n\nText.\n", 13);
+    qr_buf_addf(&out, "%s/dist", dir.ptr);
+    const char *a[] = {"build", "--font", "No Such Font", dir.ptr, NULL};
+    CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 65);
+    CHECK_CONTAINS(r.err.ptr, "quire: error: font 'No Such Font' not found");
+    CHECK(!S_exists(out.ptr));
+    qr_buf_reset(&path);
+    qr_buf_addf(&path, "%s/book.yaml", dir.ptr);
+    static const char yaml[] = "title: X\nprint: {font: No Such Font}\n";
+    S_write(path.ptr, yaml, sizeof yaml - 1);
+    const char *b[] = {"build", dir.ptr, NULL};
+    CHECK_INT_EQ(S_run(b, 0, 0, 0, 60, &r), 65);
+    CHECK_CONTAINS(r.err.ptr, "book.yaml:2:15: error: print.font 'No Such Font' not found");
+    CHECK(!S_exists(out.ptr));
+    /* the trace too */
+    const char *c[] = {"trace", dir.ptr, NULL};
+    CHECK_INT_EQ(S_run(c, 0, 0, 0, 60, &r), 65);
+    CHECK_CONTAINS(r.err.ptr, "book.yaml:2:15: error: print.font");
+    qr_buf_release(&dir);
+    qr_buf_release(&path);
+    qr_buf_release(&out);
+    qr_buf_release(&r.err);
+}
+
 void suite_bad(void)
 {
     qt_case("bad/special-files", test_special_files);
@@ -561,4 +760,7 @@ void suite_bad(void)
     qt_case("bad/sigterm", test_sigterm);
     qt_case("bad/readonly-output", test_readonly_output);
     qt_case("bad/title-paths", test_title_paths);
+    qt_case("bad/long-word-pdf", test_long_word_pdf);
+    qt_case("bad/huge-image", test_huge_image);
+    qt_case("bad/unknown-font", test_unknown_font);
 }

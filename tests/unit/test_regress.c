@@ -14,6 +14,7 @@
 
 #include <libxml/parser.h>
 
+#include "../fuzz/book_check.h"
 #include "../fuzz/manifest_check.h"
 #include "../test.h"
 #include "doc/doc.h"
@@ -308,10 +309,91 @@ static void test_manifest_inputs(void)
     qr_buf_release(&base);
 }
 
+/* The whole pipeline (tests/fuzz/book_check.h, as fuzz_book runs it) on
+ * every file of dir but README.md, in name order; returns how many. */
+static int S_run_book_dir(const qf_book_res *res, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        qt_fail(__FILE__, __LINE__, "%s: cannot open (run from the repository root)", dir);
+        return 0;
+    }
+    char **names = NULL;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.' || strcmp(e->d_name, "README.md") == 0)
+            continue;
+        names = xrealloc(names, sizeof(char *) * (size_t)(n + 1));
+        names[n++] = xstrdup(e->d_name);
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof(char *), S_cmp_str);
+    qr_buf path = QR_BUF_INIT, data = QR_BUF_INIT;
+    for (int i = 0; i < n; i++) {
+        qr_buf_reset(&path);
+        qr_buf_reset(&data);
+        qr_buf_addf(&path, "%s/%s", dir, names[i]);
+        if (qt_read(path.ptr, &data) != 0) {
+            qt_fail(__FILE__, __LINE__, "cannot read %s", path.ptr);
+        } else {
+            /* exactly the bytes, no NUL after them, as the fuzzer passes them */
+            uint8_t *bytes = xmalloc(data.len ? data.len : 1);
+            memcpy(bytes, data.ptr, data.len);
+            char detail[1200];
+            const char *bad = qf_book_check(res, bytes, data.len, detail, sizeof detail);
+            if (bad)
+                qt_fail(__FILE__, __LINE__, "%s: %s: %s", path.ptr, bad, detail);
+            free(bytes);
+        }
+        free(names[i]);
+    }
+    free(names);
+    qr_buf_release(&path);
+    qr_buf_release(&data);
+    return n;
+}
+
+/* fuzz_book's regression inputs and its Markdown seeds: laid out, traced,
+ * written as an EPUB with its page-list and as a PDF. */
+static void test_book_inputs(void)
+{
+    qr_buf css = QR_BUF_INIT, mono = QR_BUF_INIT, font[QR_ARRAY_LEN(font_names)];
+    qr_resource style, code, fonts[QR_ARRAY_LEN(font_names)];
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_names); i++)
+        qr_buf_init(&font[i]);
+    int loaded = qt_read("styles/epub.css", &css) == 0 &&
+                 qt_read("fonts/NotoSansMono-Regular.ttf", &mono) == 0;
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_names) && loaded; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "fonts/%s", font_names[i]);
+        loaded = qt_read(path, &font[i]) == 0;
+        fonts[i] = (qr_resource){font_names[i], font[i].ptr, font[i].len, "font/otf"};
+    }
+    int level = qr_log_level();
+    qr_log_set_level(QR_LOG_QUIET); /* raw HTML, overfull lines warn */
+    if (!loaded) {
+        qt_fail(__FILE__, __LINE__, "cannot read styles/ and fonts/ (run from the repository root)");
+    } else {
+        style = (qr_resource){"book.css", css.ptr, css.len, "text/css"};
+        code = (qr_resource){"NotoSansMono-Regular.ttf", mono.ptr, mono.len, "font/ttf"};
+        qf_book_res res = {&style, fonts, (int)QR_ARRAY_LEN(fonts), &code, "fonts"};
+        S_run_book_dir(&res, "tests/fuzz/regress_book");
+        CHECK(S_run_book_dir(&res, "tests/fuzz/corpus_markdown") >= 10);
+    }
+    qr_log_set_level(level);
+    qr_buf_release(&css);
+    qr_buf_release(&mono);
+    for (size_t i = 0; i < QR_ARRAY_LEN(font_names); i++)
+        qr_buf_release(&font[i]);
+}
+
 void suite_regress(void)
 {
     qt_case("regress/manifest-inputs", test_manifest_inputs);
     qt_case("regress/fuzz-inputs", test_fuzz_inputs);
+    qt_case("regress/book-inputs", test_book_inputs);
     qt_case("regress/contents-kept", test_contents_kept);
     qt_case("regress/emphasis-depth", test_emphasis_depth);
 }
