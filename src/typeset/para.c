@@ -169,14 +169,22 @@ static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end
         i += n;
     }
     if (b->p->style.break_long > 0 && s->width > b->p->style.break_long) {
-        /* every cluster boundary is a break: TeX would leave an overfull
+        /* cluster boundaries are breaks: TeX would leave an overfull
          * line; the word is cut, with a hyphen after a letter */
         const qr_shape *hy = qr_fonts_shape(b->f, an, "-", 1);
         const int *lc = s->glyphs->log_clusters;
+        const PangoGlyphInfo *gi = s->glyphs->glyphs;
+        /* breaks no closer than a sixteenth of the measure: a line of the
+         * word ends at most that far short, and a word of millions of
+         * letters costs a box, a fragment and a penalty per piece rather
+         * than per letter (memory and time in the line breaker) */
+        double piece = b->p->style.break_long / 8, run = 0;
         int g_prev = 0, b_prev = 0;
         for (int g = 1; g < s->glyphs->num_glyphs; g++) {
-            if (lc[g] == lc[g - 1])
+            run += (double)gi[g - 1].geometry.width / PANGO_SCALE;
+            if (lc[g] == lc[g - 1] || run < piece)
                 continue;
+            run = 0;
             S_box(b->p, S_frag(b->p, s, g_prev, g, b_prev, lc[g], start + b_prev));
             uint32_t before;
             qr_utf8_decode(w + lc[g - 1], (size_t)(len - lc[g - 1]), &before);
