@@ -10,6 +10,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "../test.h"
+#include "epubtest.h"
 #include "doc/doc.h"
 #include "epub/epub.h"
 
@@ -74,31 +75,11 @@ static qr_epub_options S_options(const res *r)
 
 /* Building documents ----------------------------------------------------- */
 
-static void S_text(qr_builder *b, const char *s)
-{
-    qr_builder_text(b, s, strlen(s));
-}
-
-static void S_para(qr_builder *b, const char *s)
-{
-    qr_builder_enter(b, QR_NODE_PARAGRAPH);
-    S_text(b, s);
-    qr_builder_leave(b);
-}
-
-static void S_heading(qr_builder *b, int level, const char *s)
-{
-    qr_node *h = qr_builder_enter(b, QR_NODE_HEADING);
-    qr_node_set_level(h, level);
-    S_text(b, s);
-    qr_builder_leave(b);
-}
-
 /* An inline element holding text. */
 static qr_node *S_inline(qr_builder *b, qr_node_type t, const char *s)
 {
     qr_node *n = qr_builder_enter(b, t);
-    S_text(b, s);
+    qt_text(b, s);
     qr_builder_leave(b);
     return n;
 }
@@ -107,7 +88,7 @@ static void S_link(qr_builder *b, const char *url, const char *s)
 {
     qr_node *a = qr_builder_enter(b, QR_NODE_LINK);
     qr_node_set_url(b->doc, a, url);
-    S_text(b, s);
+    qt_text(b, s);
     qr_builder_leave(b);
 }
 
@@ -115,7 +96,7 @@ static void S_link(qr_builder *b, const char *url, const char *s)
 static void S_note(qr_builder *b, const char *s)
 {
     qr_builder_enter(b, QR_NODE_NOTE);
-    S_para(b, s);
+    qt_para(b, s);
     qr_builder_leave(b);
 }
 
@@ -128,7 +109,7 @@ static void S_image(qr_builder *b, const qr_image *img, const char *url, const c
         qr_node_set_title(b->doc, n, title);
     if (img)
         qr_node_set_image(n, img);
-    S_text(b, alt);
+    qt_text(b, alt);
     qr_builder_leave(b);
 }
 
@@ -143,7 +124,7 @@ static void S_code_leaf(qr_builder *b, qr_node_type t, const char *s, const char
 static void S_list_item_para(qr_builder *b, const char *s)
 {
     qr_builder_enter(b, QR_NODE_LIST_ITEM);
-    S_para(b, s);
+    qt_para(b, s);
     qr_builder_leave(b);
 }
 
@@ -187,67 +168,67 @@ static qr_doc *S_rich_book(const res *r, int with_code)
     qr_node_set_source(ch, "seeds/01-one.md", 1);
     qr_node *h = qr_builder_enter(&b, QR_NODE_HEADING);
     qr_node_set_level(h, 1);
-    S_text(&b, "Chapter One");
+    qt_text(&b, "Chapter One");
     S_note(&b, "A note in the heading.");
     qr_builder_leave(&b);
 
     qr_builder_enter(&b, QR_NODE_PARAGRAPH);
-    S_text(&b, "Plain, ");
+    qt_text(&b, "Plain, ");
     S_inline(&b, QR_NODE_EMPH, "emphasis");
-    S_text(&b, ", ");
+    qt_text(&b, ", ");
     S_inline(&b, QR_NODE_STRONG, "strong");
-    S_text(&b, ", ");
+    qt_text(&b, ", ");
     if (with_code)
         S_code_leaf(&b, QR_NODE_CODE, "x < y && z", NULL);
-    S_text(&b, ", ");
+    qt_text(&b, ", ");
     S_inline(&b, QR_NODE_STRIKE, "struck");
-    S_text(&b, ".");
+    qt_text(&b, ".");
     qr_builder_enter(&b, QR_NODE_NOTE);
     qr_builder_enter(&b, QR_NODE_PARAGRAPH);
-    S_text(&b, "The first note, with a note of its own.");
+    qt_text(&b, "The first note, with a note of its own.");
     S_note(&b, "A note in a note.");
     qr_builder_leave(&b);
     qr_builder_leave(&b);
     qr_builder_enter(&b, QR_NODE_LINE_BREAK);
-    S_text(&b, "Links: ");
+    qt_text(&b, "Links: ");
     S_link(&b, "https://example.org/a b?q=1", "the web");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "mailto:ada@example.org", "mail");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "javascript:alert(1)", "click me");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "data:text/html,hi", "data link");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "file:///etc/passwd", "file link");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "#heading-1", "section A");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "#nowhere", "nowhere");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "02-two.md", "chapter two");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     S_link(&b, "missing.md", "a missing file");
-    S_text(&b, " ");
+    qt_text(&b, " ");
     qr_node *ln = qr_builder_enter(&b, QR_NODE_LINK);
     qr_node_set_url(doc, ln, "http://example.org/");
-    S_text(&b, "a link with a note");
+    qt_text(&b, "a link with a note");
     S_note(&b, "A note in a link.");
     qr_builder_leave(&b);
-    S_text(&b, " and an inline ");
+    qt_text(&b, " and an inline ");
     S_image(&b, png2, "images/Map of the Coast.PNG", "Inline", "little map");
-    S_text(&b, " image.");
+    qt_text(&b, " image.");
     qr_builder_leave(&b);
 
-    S_heading(&b, 2, "Section A");
-    S_heading(&b, 3, "Sub A1");
-    S_para(&b, "In A1.");
-    S_heading(&b, 2, "Section B");
+    qt_heading(&b, 2, "Section A");
+    qt_heading(&b, 3, "Sub A1");
+    qt_para(&b, "In A1.");
+    qt_heading(&b, 2, "Section B");
 
     /* a loose ordered list from 3, with a tight bulleted list inside */
     qr_node *ol = qr_builder_enter(&b, QR_NODE_LIST);
     qr_node_set_list(ol, 1, 3, 0);
     qr_builder_enter(&b, QR_NODE_LIST_ITEM);
-    S_para(&b, "Third item.");
+    qt_para(&b, "Third item.");
     qr_node *ul = qr_builder_enter(&b, QR_NODE_LIST);
     qr_node_set_list(ul, 0, 1, 1);
     S_list_item_para(&b, "tight one");
@@ -271,7 +252,7 @@ static qr_doc *S_rich_book(const res *r, int with_code)
         qr_node_set_row_header(row, i == 0);
         for (int j = 0; j < 3; j++) {
             qr_builder_enter(&b, QR_NODE_TABLE_CELL);
-            S_text(&b, cells[i][j]);
+            qt_text(&b, cells[i][j]);
             if (i == 2 && j == 2)
                 S_note(&b, "A note in a table.");
             qr_builder_leave(&b);
@@ -295,93 +276,32 @@ static qr_doc *S_rich_book(const res *r, int with_code)
     qr_builder_leave(&b);
 
     qr_builder_enter(&b, QR_NODE_BLOCK_QUOTE);
-    S_para(&b, "Quoted words.");
+    qt_para(&b, "Quoted words.");
     qr_builder_leave(&b);
     qr_builder_enter(&b, QR_NODE_SCENE_BREAK);
-    S_para(&b, "The end of chapter one.");
+    qt_para(&b, "The end of chapter one.");
     qr_builder_leave(&b); /* chapter */
 
     /* Chapter two: an h3 with no h2 before it -------------------------- */
     ch = qr_builder_enter(&b, QR_NODE_CHAPTER);
     qr_node_set_source(ch, "seeds/02-two.md", 1);
-    S_heading(&b, 1, "Chapter Two");
-    S_heading(&b, 3, "Lonely h3");
+    qt_heading(&b, 1, "Chapter Two");
+    qt_heading(&b, 3, "Lonely h3");
     qr_builder_enter(&b, QR_NODE_PARAGRAPH);
-    S_text(&b, "Its own first note.");
+    qt_text(&b, "Its own first note.");
     qr_builder_enter(&b, QR_NODE_NOTE);
-    S_heading(&b, 2, "A heading in a note");
-    S_para(&b, "After it.");
+    qt_heading(&b, 2, "A heading in a note");
+    qt_para(&b, "After it.");
     qr_builder_leave(&b);
     qr_builder_leave(&b);
-    S_heading(&b, 2, "Then an h2");
-    S_heading(&b, 3, "And its h3");
+    qt_heading(&b, 2, "Then an h2");
+    qt_heading(&b, 3, "And its h3");
     qr_builder_leave(&b);
     qr_builder_finish(&b);
     return doc;
 }
 
 /* Reading the result ----------------------------------------------------- */
-
-static int S_entry(const qr_buf *epub, const char *name, qr_buf *out, int *method)
-{
-    zip_error_t ze;
-    zip_error_init(&ze);
-    int rc = -1;
-    zip_source_t *src = zip_source_buffer_create(epub->ptr, epub->len, 0, &ze);
-    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY, &ze) : NULL;
-    if (!za) {
-        if (src)
-            zip_source_free(src);
-        goto done;
-    }
-    zip_stat_t st;
-    if (method && zip_stat(za, name, 0, &st) == 0)
-        *method = st.comp_method;
-    zip_file_t *f = zip_fopen(za, name, 0);
-    if (f) {
-        char chunk[8192];
-        zip_int64_t n;
-        qr_buf_reset(out);
-        while ((n = zip_fread(f, chunk, sizeof chunk)) > 0)
-            qr_buf_add(out, chunk, (size_t)n);
-        rc = n == 0 ? 0 : -1;
-        zip_fclose(f);
-    }
-    zip_close(za);
-done:
-    zip_error_fini(&ze);
-    return rc;
-}
-
-/* Owned: the value of an XPath string expression over the XML in xml. */
-static char *S_xpath(const qr_buf *xml, const char *expr)
-{
-    xmlDocPtr d = xmlReadMemory(xml->ptr, (int)xml->len, "x.xml", NULL, XML_PARSE_NONET);
-    if (!d)
-        return xstrdup("(not well-formed)");
-    xmlXPathContextPtr ctx = xmlXPathNewContext(d);
-    xmlXPathRegisterNs(ctx, BAD_CAST "h", BAD_CAST "http://www.w3.org/1999/xhtml");
-    xmlXPathRegisterNs(ctx, BAD_CAST "epub", BAD_CAST "http://www.idpf.org/2007/ops");
-    xmlXPathRegisterNs(ctx, BAD_CAST "opf", BAD_CAST "http://www.idpf.org/2007/opf");
-    xmlXPathRegisterNs(ctx, BAD_CAST "ncx", BAD_CAST "http://www.daisy.org/z3986/2005/ncx/");
-    xmlXPathObjectPtr o = xmlXPathEvalExpression(BAD_CAST expr, ctx);
-    xmlChar *s = o ? xmlXPathCastToString(o) : NULL;
-    char *r = xstrdup(s ? (const char *)s : "(bad xpath)");
-    xmlFree(s);
-    xmlXPathFreeObject(o);
-    xmlXPathFreeContext(ctx);
-    xmlFreeDoc(d);
-    return r;
-}
-
-#define CHECK_XPATH(xml, expr, expected)                                                           \
-    do {                                                                                           \
-        char *qt_v_ = S_xpath((xml), (expr));                                                      \
-        if (strcmp(qt_v_, (expected)) != 0)                                                        \
-            qt_fail(__FILE__, __LINE__, "%s:\n  got:      \"%s\"\n  expected: \"%s\"", (expr),     \
-                    qt_v_, (expected));                                                            \
-        free(qt_v_);                                                                               \
-    } while (0)
 
 static int S_write(const qr_doc *doc, const qr_epub_options *o, qr_buf *out)
 {
@@ -420,7 +340,7 @@ static void test_every_node(void)
     qt_epubcheck(path.ptr);
 
     /* chapter one: notes, numbered in order, each ref with its aside */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/chapter-001.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/chapter-001.xhtml", &f, NULL), 0);
     CHECK_XPATH(&f, "count(//h:a[@epub:type='noteref'][@role='doc-noteref'])", "5");
     CHECK_XPATH(&f, "count(//h:aside[@epub:type='footnote'][@role='doc-footnote'])", "5");
     CHECK_XPATH(&f, "count(//h:a[@epub:type='noteref'][not(substring(@href, 2) = //h:aside/@id)])",
@@ -508,7 +428,7 @@ static void test_every_node(void)
     CHECK(strstr(f.ptr, "href=\"../styles/code.css\""));
 
     /* chapter two: notes counted again from 1; a heading in a note has no id */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/chapter-002.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/chapter-002.xhtml", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//h:a[@epub:type='noteref'])", "1");
     CHECK_XPATH(&f, "string(//h:aside/@id)", "fn-1");
     CHECK_XPATH(&f, "count(//h:aside//h:*[@id])", "0");
@@ -516,7 +436,7 @@ static void test_every_node(void)
     CHECK(!strstr(f.ptr, "code.css")); /* no code here */
 
     /* the package: images once each, their types, the code font */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/package.opf", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/package.opf", &f, NULL), 0);
     CHECK_XPATH(&f, "count(//opf:item[starts-with(@media-type, 'image/')])", "2");
     CHECK_XPATH(&f, "string(//opf:item[@href='images/map-of-the-coast.png']/@media-type)",
                 "image/png");
@@ -528,17 +448,17 @@ static void test_every_node(void)
     CHECK_XPATH(&f, "string(//opf:spine/opf:itemref[2]/@idref)", "copyright");
     /* images stored as they are, not deflated */
     int method = -1;
-    CHECK_INT_EQ(S_entry(&e, "EPUB/images/harbor.jpg", &f, &method), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/images/harbor.jpg", &f, &method), 0);
     CHECK_INT_EQ(method, ZIP_CM_STORE);
     CHECK(f.len == r.jpg.len && memcmp(f.ptr, r.jpg.ptr, f.len) == 0);
     method = -1;
-    CHECK_INT_EQ(S_entry(&e, "EPUB/images/map-of-the-coast.png", &f, &method), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/images/map-of-the-coast.png", &f, &method), 0);
     CHECK_INT_EQ(method, ZIP_CM_STORE);
-    CHECK_INT_EQ(S_entry(&e, "EPUB/styles/code.css", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/styles/code.css", &f, NULL), 0);
     CHECK_CONTAINS(f.ptr, "url(\"../fonts/NotoSansMono-Regular.ttf\")");
 
     /* the nav: h2 and h3 nest under their chapter; a lone h3 at h2's place */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/nav.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/nav.xhtml", &f, NULL), 0);
     const char *toc = "//h:nav[@epub:type='toc']/h:ol";
     char expr[400];
     snprintf(expr, sizeof expr, "string(%s/h:li[1]/h:a)", toc);
@@ -564,7 +484,7 @@ static void test_every_node(void)
     CHECK_XPATH(&f, "string(//h:a[@epub:type='titlepage']/@href)", "text/titlepage.xhtml");
 
     /* the NCX: the same nesting, depth 3 */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/toc.ncx", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/toc.ncx", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//ncx:meta[@name='dtb:depth']/@content)", "3");
     CHECK_XPATH(&f, "count(/ncx:ncx/ncx:navMap/ncx:navPoint)", "2");
     CHECK_XPATH(&f, "count(//ncx:navPoint)", "8");
@@ -596,7 +516,7 @@ static void test_front_pages(void)
     if (S_write(doc, &o, &e) < 0)
         goto done;
 
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/titlepage.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/titlepage.xhtml", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//h:section/@epub:type)", "titlepage");
     CHECK_XPATH(&f, "string(//h:h1)", "The Lighthouse Keeper's Almanac");
     CHECK_XPATH(&f, "string(//h:p[@class='subtitle'])", "Notes on Light and Weather");
@@ -605,7 +525,7 @@ static void test_front_pages(void)
     CHECK_XPATH(&f, "string(//h:p[@class='contributor'][2])", "Illustrated by Cora Lamb");
     CHECK_XPATH(&f, "string(//h:p[@class='publisher'])", "Harbor Press");
 
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/copyright.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/copyright.xhtml", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//h:section/@epub:type)", "copyright-page");
     CHECK_XPATH(&f, "string(//h:p[@class='title'])",
                 "The Lighthouse Keeper's Almanac: Notes on Light and Weather");
@@ -620,12 +540,12 @@ static void test_front_pages(void)
     CHECK_XPATH(&f, "string(//h:p[@class='colophon'])", "Made with quire.");
 
     /* no code: no code font, no code stylesheet */
-    CHECK_INT_EQ(S_entry(&e, "EPUB/package.opf", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/package.opf", &f, NULL), 0);
     CHECK_XPATH(&f, "count(//opf:item[contains(@href, 'NotoSansMono') or "
                     "@href='styles/code.css'])",
                 "0");
     qr_buf_reset(&f);
-    CHECK(S_entry(&e, "EPUB/fonts/NotoSansMono-Regular.ttf", &f, NULL) != 0);
+    CHECK(qt_zip_entry_mem(&e, "EPUB/fonts/NotoSansMono-Regular.ttf", &f, NULL) != 0);
 
     /* a Japanese book: the pages' words are marked English, the values not;
      * an identifier of its own is shown, several authors joined */
@@ -640,7 +560,7 @@ static void test_front_pages(void)
     m->n_creators = 3;
     qr_builder b;
     qr_builder_init(&b, ja);
-    S_para(&b, "\xE6\x9C\xAC\xE6\x96\x87");
+    qt_para(&b, "\xE6\x9C\xAC\xE6\x96\x87");
     qr_builder_finish(&b);
     qr_buf_reset(&e);
     if (S_write(ja, &o, &e) < 0)
@@ -649,7 +569,7 @@ static void test_front_pages(void)
     qr_buf_adds(&path, "/ja.epub");
     CHECK_INT_EQ(qt_write(path.ptr, e.ptr, e.len), 0);
     qt_epubcheck(path.ptr);
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/copyright.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/copyright.xhtml", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//h:section/@xml:lang)", "en");
     CHECK_XPATH(&f, "string(//h:p[@class='title']/h:span/@xml:lang)", "ja");
     CHECK_XPATH(&f, "string(//h:p[@class='author'])", "by A, B, and C");
@@ -679,10 +599,10 @@ static void test_deep_nesting(void)
     qr_builder b;
     qr_builder_init(&b, doc);
     qr_builder_enter(&b, QR_NODE_CHAPTER);
-    S_heading(&b, 1, "Deep");
+    qt_heading(&b, 1, "Deep");
     for (int i = 0; i < DEPTH; i++)
         qr_builder_enter(&b, QR_NODE_BLOCK_QUOTE);
-    S_para(&b, "At the bottom of the quotes.");
+    qt_para(&b, "At the bottom of the quotes.");
     for (int i = 0; i < DEPTH; i++)
         qr_builder_leave(&b);
     for (int i = 0; i < DEPTH; i++) {
@@ -691,7 +611,7 @@ static void test_deep_nesting(void)
         qr_builder_enter(&b, QR_NODE_LIST_ITEM);
     }
     qr_builder_enter(&b, QR_NODE_PARAGRAPH);
-    S_text(&b, "At the bottom of the lists.");
+    qt_text(&b, "At the bottom of the lists.");
     S_note(&b, "A deep note.");
     qr_builder_leave(&b);
     for (int i = 0; i < 2 * DEPTH; i++)
@@ -702,7 +622,7 @@ static void test_deep_nesting(void)
     qr_epub_options o = S_options(&r);
     if (S_write(doc, &o, &e) < 0)
         goto done;
-    CHECK_INT_EQ(S_entry(&e, "EPUB/text/chapter-001.xhtml", &f, NULL), 0);
+    CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/text/chapter-001.xhtml", &f, NULL), 0);
     CHECK_INT_EQ(S_count(f.ptr, "<blockquote>"), DEPTH);
     CHECK_INT_EQ(S_count(f.ptr, "</blockquote>"), DEPTH);
     CHECK_INT_EQ(S_count(f.ptr, "<ul>") + S_count(f.ptr, "<ol>"), DEPTH);
