@@ -93,6 +93,32 @@ static void S_prop(qr_xw *x, const char *name, const char *value)
     qr_xw_nl(x);
 }
 
+/* <NAME id="ID">value</NAME>: an element that a refinement points to. */
+static void S_el_id(qr_xw *x, const char *name, const char *id, const char *value)
+{
+    qr_xw_start(x, name);
+    qr_xw_attr(x, "id", id);
+    qr_xw_texts(x, value);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
+/* <meta refines="#ID" property="PROPERTY" [scheme="SCHEME"]>value</meta> */
+static void S_refine(qr_xw *x, const char *id, const char *property, const char *scheme,
+                     const char *value)
+{
+    char ref[48];
+    snprintf(ref, sizeof ref, "#%s", id);
+    qr_xw_start(x, "meta");
+    qr_xw_attr(x, "refines", ref);
+    qr_xw_attr(x, "property", property);
+    if (scheme)
+        qr_xw_attr(x, "scheme", scheme);
+    qr_xw_texts(x, value);
+    qr_xw_close(x);
+    qr_xw_nl(x);
+}
+
 /* One meta per value: the author's list when given, else the defaults. */
 static void S_props(qr_xw *x, const char *name, const char *const *given, int n_given,
                     const char *const *defaults, int n_defaults)
@@ -130,17 +156,8 @@ static void S_a11y(const qr_epub_book *bk, qr_xw *x)
          * either spelling an undefined property (OPF-027); Ace reads
          * source-of as well. */
         const char *src = bk->isbn_urn ? bk->isbn_urn : bk->identifier;
-        qr_xw_start(x, "dc:source");
-        qr_xw_attr(x, "id", "print-source");
-        qr_xw_texts(x, src);
-        qr_xw_close(x);
-        qr_xw_nl(x);
-        qr_xw_start(x, "meta");
-        qr_xw_attr(x, "refines", "#print-source");
-        qr_xw_attr(x, "property", "source-of");
-        qr_xw_texts(x, "pagination");
-        qr_xw_close(x);
-        qr_xw_nl(x);
+        S_el_id(x, "dc:source", "print-source", src);
+        S_refine(x, "print-source", "source-of", NULL, "pagination");
     }
     const char *modes[2] = {"textual", "visual"};
     S_props(x, "schema:accessMode", a->modes, a->n_modes, modes, images ? 2 : 1);
@@ -208,39 +225,21 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
         /* The ISBN: the unique identifier itself, or a second dc:identifier;
          * EPUB 3.3 D.3 identifier-type with ONIX code list 5, where 15 is
          * ISBN-13 and 02 ISBN-10. */
-        const char *ref = "#uid";
+        const char *id = "uid";
         if (strcmp(bk->isbn_urn, bk->identifier) != 0) {
-            qr_xw_start(x, "dc:identifier");
-            qr_xw_attr(x, "id", "isbn");
-            qr_xw_texts(x, bk->isbn_urn);
-            qr_xw_close(x);
-            qr_xw_nl(x);
-            ref = "#isbn";
+            S_el_id(x, "dc:identifier", "isbn", bk->isbn_urn);
+            id = "isbn";
         }
-        qr_xw_start(x, "meta");
-        qr_xw_attr(x, "refines", ref);
-        qr_xw_attr(x, "property", "identifier-type");
-        qr_xw_attr(x, "scheme", "onix:codelist5");
-        qr_xw_texts(x, strlen(bk->isbn_urn) == strlen("urn:isbn:") + 13 ? "15" : "02");
-        qr_xw_close(x);
-        qr_xw_nl(x);
+        S_refine(x, id, "identifier-type", "onix:codelist5",
+                 strlen(bk->isbn_urn) == strlen("urn:isbn:") + 13 ? "15" : "02");
     }
 
     /* EPUB 3.3: the first dc:title is the main title. */
     S_meta_el(x, "dc:title", bk->title);
     if (bk->subtitle) {
         /* EPUB 3.3 D.3 title-type marks the second one as the subtitle. */
-        qr_xw_start(x, "dc:title");
-        qr_xw_attr(x, "id", "subtitle");
-        qr_xw_texts(x, bk->subtitle);
-        qr_xw_close(x);
-        qr_xw_nl(x);
-        qr_xw_start(x, "meta");
-        qr_xw_attr(x, "refines", "#subtitle");
-        qr_xw_attr(x, "property", "title-type");
-        qr_xw_texts(x, "subtitle");
-        qr_xw_close(x);
-        qr_xw_nl(x);
+        S_el_id(x, "dc:title", "subtitle", bk->subtitle);
+        S_refine(x, "subtitle", "title-type", NULL, "subtitle");
     }
 
     int nc = 0;
@@ -253,24 +252,10 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
             continue;
         char id[32];
         snprintf(id, sizeof id, "creator%d", ++nc);
-        qr_xw_start(x, "dc:creator");
-        qr_xw_attr(x, "id", id);
-        qr_xw_texts(x, name);
-        qr_xw_close(x);
-        qr_xw_nl(x);
+        S_el_id(x, "dc:creator", id, name);
         const char *role = m->creators[i].role ? m->creators[i].role : "aut";
-        if (S_role_ok(role)) {
-            /* EPUB 3.3 D.3 role, with the MARC relators scheme */
-            char ref[40];
-            snprintf(ref, sizeof ref, "#%s", id);
-            qr_xw_start(x, "meta");
-            qr_xw_attr(x, "refines", ref);
-            qr_xw_attr(x, "property", "role");
-            qr_xw_attr(x, "scheme", "marc:relators");
-            qr_xw_texts(x, role);
-            qr_xw_close(x);
-            qr_xw_nl(x);
-        }
+        if (S_role_ok(role)) /* EPUB 3.3 D.3 role, with the MARC relators scheme */
+            S_refine(x, id, "role", "marc:relators", role);
     }
 
     S_meta_el(x, "dc:language", bk->lang);
@@ -291,20 +276,9 @@ static void S_metadata(const qr_epub_book *bk, qr_xw *x)
         qr_xw_texts(x, m->series);
         qr_xw_close(x);
         qr_xw_nl(x);
-        qr_xw_start(x, "meta");
-        qr_xw_attr(x, "refines", "#series");
-        qr_xw_attr(x, "property", "collection-type");
-        qr_xw_texts(x, "series");
-        qr_xw_close(x);
-        qr_xw_nl(x);
-        if (m->series_position && *m->series_position) {
-            qr_xw_start(x, "meta");
-            qr_xw_attr(x, "refines", "#series");
-            qr_xw_attr(x, "property", "group-position");
-            qr_xw_texts(x, m->series_position);
-            qr_xw_close(x);
-            qr_xw_nl(x);
-        }
+        S_refine(x, "series", "collection-type", NULL, "series");
+        if (m->series_position && *m->series_position)
+            S_refine(x, "series", "group-position", NULL, m->series_position);
     }
 
     S_a11y(bk, x);
