@@ -1,4 +1,5 @@
 /* epubtest.c: helpers the EPUB unit suites share (epubtest.h). */
+#include <stdio.h>
 #include <zip.h>
 
 #include <libxml/parser.h>
@@ -6,6 +7,56 @@
 #include <libxml/xpathInternals.h>
 
 #include "epubtest.h"
+
+int qt_epub_res_load(qt_epub_res *r)
+{
+    static const char *const names[3] = {"EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf",
+                                         "EBGaramond12-Bold.otf"};
+    qr_buf_init(&r->css);
+    for (int i = 0; i < 3; i++)
+        qr_buf_init(&r->font[i]);
+    qr_buf_init(&r->mono);
+    if (qt_read("styles/epub.css", &r->css) != 0) {
+        qt_fail(__FILE__, __LINE__, "cannot read styles/epub.css (run from the repository root)");
+        return -1;
+    }
+    r->style = (qr_resource){"book.css", r->css.ptr, r->css.len, "text/css"};
+    for (int i = 0; i < 3; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "fonts/%s", names[i]);
+        if (qt_read(path, &r->font[i]) != 0) {
+            qt_fail(__FILE__, __LINE__, "cannot read %s", path);
+            return -1;
+        }
+        r->fonts[i] = (qr_resource){names[i], r->font[i].ptr, r->font[i].len, "font/otf"};
+    }
+    if (qt_read("fonts/NotoSansMono-Regular.ttf", &r->mono) != 0) {
+        qt_fail(__FILE__, __LINE__, "cannot read fonts/NotoSansMono-Regular.ttf");
+        return -1;
+    }
+    r->code_font = (qr_resource){"NotoSansMono-Regular.ttf", r->mono.ptr, r->mono.len, "font/ttf"};
+    return 0;
+}
+
+void qt_epub_res_free(qt_epub_res *r)
+{
+    qr_buf_release(&r->css);
+    for (int i = 0; i < 3; i++)
+        qr_buf_release(&r->font[i]);
+    qr_buf_release(&r->mono);
+}
+
+qr_epub_options qt_epub_res_options(const qt_epub_res *r, time_t modified, int code_font)
+{
+    qr_epub_options o = {
+        .stylesheet = &r->style,
+        .fonts = r->fonts,
+        .n_fonts = 3,
+        .code_font = code_font ? &r->code_font : NULL,
+        .modified = modified,
+    };
+    return o;
+}
 
 void qt_text(qr_builder *b, const char *s)
 {

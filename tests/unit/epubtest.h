@@ -6,9 +6,24 @@
 #define QR_EPUBTEST_H
 
 #include <stdlib.h>
+#include <time.h>
 
 #include "../test.h"
 #include "doc/doc.h"
+#include "epub/epub.h"
+
+/* The repository's stylesheet and fonts (the runner runs from its root):
+ * EB Garamond's three faces and Noto Sans Mono. */
+typedef struct qt_epub_res {
+    qr_buf css, font[3], mono;
+    qr_resource style, fonts[3], code_font;
+} qt_epub_res;
+
+/* 0, or -1 after failing the case; free with qt_epub_res_free either way. */
+int qt_epub_res_load(qt_epub_res *r);
+void qt_epub_res_free(qt_epub_res *r);
+/* Writer options with them; the code font only when `code_font`. */
+qr_epub_options qt_epub_res_options(const qt_epub_res *r, time_t modified, int code_font);
 
 /* Text into the open container; a paragraph; a heading of `level`. */
 void qt_text(qr_builder *b, const char *s);

@@ -21,61 +21,6 @@
 
 /* Resources from the repository (the runner runs from its root). -------- */
 
-static const char *const font_names[] = {
-    "EBGaramond12-Regular.otf",
-    "EBGaramond12-Italic.otf",
-    "EBGaramond12-Bold.otf",
-};
-
-typedef struct res {
-    qr_buf css;
-    qr_buf font[3];
-    qr_resource style;
-    qr_resource fonts[3];
-} res;
-
-static int S_load(res *r)
-{
-    qr_buf_init(&r->css);
-    for (int i = 0; i < 3; i++)
-        qr_buf_init(&r->font[i]);
-    if (qt_read("styles/epub.css", &r->css) != 0) {
-        qt_fail(__FILE__, __LINE__, "cannot read styles/epub.css (run from the repository root)");
-        return -1;
-    }
-    r->style = (qr_resource){"book.css", r->css.ptr, r->css.len, "text/css"};
-    for (int i = 0; i < 3; i++) {
-        char path[128];
-        snprintf(path, sizeof path, "fonts/%s", font_names[i]);
-        if (qt_read(path, &r->font[i]) != 0) {
-            qt_fail(__FILE__, __LINE__, "cannot read %s", path);
-            return -1;
-        }
-        r->fonts[i] = (qr_resource){font_names[i], r->font[i].ptr, r->font[i].len, "font/otf"};
-    }
-    return 0;
-}
-
-static void S_unload(res *r)
-{
-    qr_buf_release(&r->css);
-    for (int i = 0; i < 3; i++)
-        qr_buf_release(&r->font[i]);
-}
-
-static qr_epub_options S_options(const res *r)
-{
-    qr_epub_options o = {
-        .stylesheet = &r->style,
-        .fonts = r->fonts,
-        .n_fonts = 3,
-        .modified = T_MODIFIED,
-        .progress = NULL,
-        .progress_ctx = NULL,
-    };
-    return o;
-}
-
 /* Building documents ----------------------------------------------------- */
 
 static qr_node *S_chapter(qr_builder *b, qr_chapter_kind kind, int level)
@@ -278,12 +223,12 @@ static void test_helpers(void)
 
 static void test_book(void)
 {
-    res r;
+    qt_epub_res r;
     qr_buf path = QR_BUF_INIT, e1 = QR_BUF_INIT, e2 = QR_BUF_INIT, f = QR_BUF_INIT;
     qr_doc *doc = S_book(0), *doc2 = S_book(1);
-    if (S_load(&r) < 0)
+    if (qt_epub_res_load(&r) < 0)
         goto done;
-    qr_epub_options o = S_options(&r);
+    qr_epub_options o = qt_epub_res_options(&r, T_MODIFIED, 0);
     if (S_write(doc, &o, &e1) < 0 || S_write(doc, &o, &e2) < 0)
         goto done;
 
@@ -418,7 +363,7 @@ static void test_book(void)
     CHECK_INT_EQ(qt_zip_entry_mem(&e1, "EPUB/styles/book.css", &f, NULL), 0);
     CHECK(f.len == r.css.len);
 done:
-    S_unload(&r);
+    qt_epub_res_free(&r);
     qr_doc_free(doc);
     qr_doc_free(doc2);
     qr_buf_release(&path);
@@ -431,10 +376,10 @@ done:
  * and a document with nothing in it: both still valid. */
 static void test_loose_and_empty(void)
 {
-    res r;
+    qt_epub_res r;
     qr_buf path = QR_BUF_INIT, e = QR_BUF_INIT, f = QR_BUF_INIT;
     qr_doc *doc = qr_doc_new(), *empty = qr_doc_new();
-    if (S_load(&r) < 0)
+    if (qt_epub_res_load(&r) < 0)
         goto done;
     qr_doc_meta(doc)->identifier = "urn:isbn:9780000000002";
     qr_doc_meta(doc)->date = "sometime in 1869";
@@ -451,7 +396,7 @@ static void test_loose_and_empty(void)
     qr_builder_leave(&b);
     qr_builder_finish(&b);
 
-    qr_epub_options o = S_options(&r);
+    qr_epub_options o = qt_epub_res_options(&r, T_MODIFIED, 0);
     qt_scratch("epub-loose", &path);
     qr_buf_adds(&path, "/loose.epub");
     if (S_write(doc, &o, &e) < 0)
@@ -488,7 +433,7 @@ static void test_loose_and_empty(void)
     CHECK_INT_EQ(qt_zip_entry_mem(&e, "EPUB/package.opf", &f, NULL), 0);
     CHECK_XPATH(&f, "string(//dc:title)", "Untitled");
 done:
-    S_unload(&r);
+    qt_epub_res_free(&r);
     qr_doc_free(doc);
     qr_doc_free(empty);
     qr_buf_release(&path);
@@ -509,12 +454,12 @@ static void S_progress(void *ctx, int done, int total)
 
 static void test_progress_and_errors(void)
 {
-    res r;
+    qt_epub_res r;
     qr_buf e = QR_BUF_INIT;
     qr_doc *doc = S_book(0);
-    if (S_load(&r) < 0)
+    if (qt_epub_res_load(&r) < 0)
         goto done;
-    qr_epub_options o = S_options(&r);
+    qr_epub_options o = qt_epub_res_options(&r, T_MODIFIED, 0);
     o.progress = S_progress;
     o.progress_ctx = &progress_calls;
     progress_calls = progress_last_done = progress_last_total = 0;
@@ -561,7 +506,7 @@ static void test_progress_and_errors(void)
     CHECK_INT_EQ(err.code, QR_EX_SOFTWARE);
     CHECK_INT_EQ(e.len, 0);
 done:
-    S_unload(&r);
+    qt_epub_res_free(&r);
     qr_doc_free(doc);
     qr_buf_release(&e);
 }
@@ -570,10 +515,10 @@ done:
  * grows with the square of the book. */
 static void test_large(void)
 {
-    res r;
+    qt_epub_res r;
     qr_buf e = QR_BUF_INIT, word = QR_BUF_INIT;
     qr_doc *doc = qr_doc_new();
-    if (S_load(&r) < 0)
+    if (qt_epub_res_load(&r) < 0)
         goto done;
     qr_doc_meta(doc)->title = "A Long Book";
     qr_doc_meta(doc)->language = "en";
@@ -619,7 +564,7 @@ static void test_large(void)
     qr_builder_finish(&b);
     CHECK(total > 3000000);
 
-    qr_epub_options o = S_options(&r);
+    qr_epub_options o = qt_epub_res_options(&r, T_MODIFIED, 0);
     /* Speed is measured by `make bench`, not asserted here. */
     CHECK_INT_EQ(S_write(doc, &o, &e), 0);
     qr_buf f = QR_BUF_INIT;
@@ -627,7 +572,7 @@ static void test_large(void)
     CHECK_CONTAINS(f.ptr, "Chapter 365");
     qr_buf_release(&f);
 done:
-    S_unload(&r);
+    qt_epub_res_free(&r);
     qr_doc_free(doc);
     qr_buf_release(&e);
     qr_buf_release(&word);
@@ -638,11 +583,11 @@ done:
  * tests/golden/NAME.xhtml: the nav and every content document, in zip
  * order, each after a line "==> NAME <==".
  */
-static res golden_res;
+static qt_epub_res golden_res;
 
 static int S_make_xhtml(const char *name, const qr_buf *in, qr_buf *got)
 {
-    qr_epub_options o = S_options(&golden_res);
+    qr_epub_options o = qt_epub_res_options(&golden_res, T_MODIFIED, 0);
     qr_buf epub = QR_BUF_INIT, entry = QR_BUF_INIT;
     qr_doc *doc = qr_doc_new();
     qr_error err;
@@ -682,10 +627,10 @@ done:
 
 static void test_golden_xhtml(void)
 {
-    if (S_load(&golden_res) < 0)
+    if (qt_epub_res_load(&golden_res) < 0)
         return;
     CHECK(qt_golden("tests/golden", ".xhtml", S_make_xhtml) >= 5);
-    S_unload(&golden_res);
+    qt_epub_res_free(&golden_res);
 }
 
 void suite_epub(void)

@@ -20,57 +20,35 @@
 
 /* Resources -------------------------------------------------------------- */
 
+/* The repository's resources, and two images. */
 typedef struct res {
-    qr_buf css, font[3], mono, png, jpg;
-    qr_resource style, fonts[3], code_font;
+    qt_epub_res base;
+    qr_buf png, jpg;
 } res;
 
 static int S_load(res *r)
 {
-    qr_buf_init(&r->css);
-    for (int i = 0; i < 3; i++)
-        qr_buf_init(&r->font[i]);
-    qr_buf_init(&r->mono);
     qr_buf_init(&r->png);
     qr_buf_init(&r->jpg);
-    if (qt_read("styles/epub.css", &r->css) != 0 ||
-        qt_read("fonts/EBGaramond12-Regular.otf", &r->font[0]) != 0 ||
-        qt_read("fonts/EBGaramond12-Italic.otf", &r->font[1]) != 0 ||
-        qt_read("fonts/EBGaramond12-Bold.otf", &r->font[2]) != 0 ||
-        qt_read("fonts/NotoSansMono-Regular.ttf", &r->mono) != 0 ||
-        qt_read(T_DIR "map.png", &r->png) != 0 || qt_read(T_DIR "harbor.jpg", &r->jpg) != 0) {
-        qt_fail(__FILE__, __LINE__, "cannot read the resources (run from the repository root)");
+    if (qt_epub_res_load(&r->base) < 0)
+        return -1;
+    if (qt_read(T_DIR "map.png", &r->png) != 0 || qt_read(T_DIR "harbor.jpg", &r->jpg) != 0) {
+        qt_fail(__FILE__, __LINE__, "cannot read the images (run from the repository root)");
         return -1;
     }
-    r->style = (qr_resource){"book.css", r->css.ptr, r->css.len, "text/css"};
-    static const char *const names[3] = {"EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf",
-                                         "EBGaramond12-Bold.otf"};
-    for (int i = 0; i < 3; i++)
-        r->fonts[i] = (qr_resource){names[i], r->font[i].ptr, r->font[i].len, "font/otf"};
-    r->code_font = (qr_resource){"NotoSansMono-Regular.ttf", r->mono.ptr, r->mono.len, "font/ttf"};
     return 0;
 }
 
 static void S_unload(res *r)
 {
-    qr_buf_release(&r->css);
-    for (int i = 0; i < 3; i++)
-        qr_buf_release(&r->font[i]);
-    qr_buf_release(&r->mono);
+    qt_epub_res_free(&r->base);
     qr_buf_release(&r->png);
     qr_buf_release(&r->jpg);
 }
 
 static qr_epub_options S_options(const res *r)
 {
-    qr_epub_options o = {
-        .stylesheet = &r->style,
-        .fonts = r->fonts,
-        .n_fonts = 3,
-        .code_font = &r->code_font,
-        .modified = T_MODIFIED,
-    };
-    return o;
+    return qt_epub_res_options(&r->base, T_MODIFIED, 1);
 }
 
 /* Building documents ----------------------------------------------------- */
