@@ -31,61 +31,27 @@
 #include <libxml/parser.h>
 
 #include "book_check.h"
+#include "resources.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static const char *const font_names[] = {
-    "EBGaramond12-Regular.otf",
-    "EBGaramond12-Italic.otf",
-    "EBGaramond12-Bold.otf",
-};
-
 /* Loaded once, kept for the life of the process. */
-static qr_buf css, font_data[QR_ARRAY_LEN(font_names)], mono_data, fonts_dir;
-static qr_resource style, fonts[QR_ARRAY_LEN(font_names)], mono;
-
-static void S_load(const char *dir, const char *rel, qr_buf *out)
-{
-    qr_buf path = QR_BUF_INIT;
-    qr_error err;
-    qr_buf_addf(&path, "%s/%s", dir, rel);
-    if (qr_read_file(path.ptr, out, &err) < 0) {
-        fprintf(stderr,
-                "fuzz_book: %s: %s (run from the repository root or set "
-                "QUIRE_DATADIR)\n",
-                path.ptr, err.msg);
-        exit(1);
-    }
-    qr_buf_release(&path);
-}
+static qf_resources rs;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     QR_UNUSED(argc);
     QR_UNUSED(argv);
     qr_log_set_level(QR_LOG_QUIET); /* no warnings on stderr */
-    const char *dir = getenv("QUIRE_DATADIR");
-    if (!dir || !*dir)
-        dir = ".";
-    S_load(dir, "styles/epub.css", &css);
-    style = (qr_resource){"book.css", css.ptr, css.len, "text/css"};
-    for (size_t i = 0; i < QR_ARRAY_LEN(font_names); i++) {
-        char rel[128];
-        snprintf(rel, sizeof rel, "fonts/%s", font_names[i]);
-        S_load(dir, rel, &font_data[i]);
-        fonts[i] = (qr_resource){font_names[i], font_data[i].ptr, font_data[i].len, "font/otf"};
-    }
-    S_load(dir, "fonts/NotoSansMono-Regular.ttf", &mono_data);
-    mono = (qr_resource){"NotoSansMono-Regular.ttf", mono_data.ptr, mono_data.len, "font/ttf"};
-    qr_buf_addf(&fonts_dir, "%s/fonts", dir);
+    qf_resources_load(&rs, "fuzz_book");
     xmlInitParser();
     return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    qf_book_res res = {&style, fonts, (int)QR_ARRAY_LEN(fonts), &mono, fonts_dir.ptr};
+    qf_book_res res = {&rs.style, rs.fonts, 3, &rs.code_font, rs.fonts_dir.ptr};
     char detail[1200];
     const char *bad = qf_book_check(&res, data, size, detail, sizeof detail);
     if (bad) {

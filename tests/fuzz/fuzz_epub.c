@@ -17,51 +17,20 @@
 #include "doc/doc.h"
 #include "epub/epub.h"
 #include "read/read.h"
+#include "resources.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static const char *const font_names[] = {
-    "EBGaramond12-Regular.otf",
-    "EBGaramond12-Italic.otf",
-    "EBGaramond12-Bold.otf",
-};
-
 /* Loaded once, kept for the life of the process. */
-static qr_buf css, font_data[QR_ARRAY_LEN(font_names)];
-static qr_resource style, fonts[QR_ARRAY_LEN(font_names)];
-
-static void S_load(const char *dir, const char *rel, qr_buf *out)
-{
-    qr_buf path = QR_BUF_INIT;
-    qr_error err;
-    qr_buf_addf(&path, "%s/%s", dir, rel);
-    if (qr_read_file(path.ptr, out, &err) < 0) {
-        fprintf(stderr,
-                "fuzz_epub: %s: %s (run from the repository root or set "
-                "QUIRE_DATADIR)\n",
-                path.ptr, err.msg);
-        exit(1);
-    }
-    qr_buf_release(&path);
-}
+static qf_resources rs;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     QR_UNUSED(argc);
     QR_UNUSED(argv);
     qr_log_set_level(QR_LOG_QUIET);
-    const char *dir = getenv("QUIRE_DATADIR");
-    if (!dir || !*dir)
-        dir = ".";
-    S_load(dir, "styles/epub.css", &css);
-    style = (qr_resource){"book.css", css.ptr, css.len, "text/css"};
-    for (size_t i = 0; i < QR_ARRAY_LEN(font_names); i++) {
-        char rel[128];
-        snprintf(rel, sizeof rel, "fonts/%s", font_names[i]);
-        S_load(dir, rel, &font_data[i]);
-        fonts[i] = (qr_resource){font_names[i], font_data[i].ptr, font_data[i].len, "font/otf"};
-    }
+    qf_resources_load(&rs, "fuzz_epub");
     xmlInitParser();
     return 0;
 }
@@ -150,9 +119,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     qr_error_clear(&err);
     if (qr_read_text(doc, "fuzz.txt", (const char *)data, size, QR_READ_FIRST, &err) == 0) {
         qr_epub_options opt = {
-            .stylesheet = &style,
-            .fonts = fonts,
-            .n_fonts = (int)QR_ARRAY_LEN(fonts),
+            .stylesheet = &rs.style,
+            .fonts = rs.fonts,
+            .n_fonts = 3,
             .modified = 1609556645, /* 2021-01-02T03:04:05Z */
             .progress = NULL,
             .progress_ctx = NULL,
