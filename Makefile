@@ -14,9 +14,12 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lm
 LIB_SRC  := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c \
 	src/typeset/*.c src/pdf/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
+# the command line's steps: linked into quire only
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
-DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) src/main.d
+DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) src/main.d
 
 .PHONY: all deps book check bench bench-deps clean format lint
 .DEFAULT_GOAL := all
@@ -28,7 +31,7 @@ all: deps
 deps:
 	@sh .ci/deps
 
-quire: src/main.o $(LIB_OBJ)
+quire: src/main.o $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 %.o: %.c
@@ -70,14 +73,14 @@ lint:
 .PHONY: asan ubsan valgrind fuzz clean-reliability
 SAN_asan  := -fsanitize=address -fno-omit-frame-pointer
 SAN_ubsan := -fsanitize=undefined -fno-sanitize-recover=undefined
-SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(LIB_SRC) $(TEST_SRC)))
+SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(CLI_SRC) $(LIB_SRC) $(TEST_SRC)))
 
 .PRECIOUS: %.asan.o %.ubsan.o
 %.asan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_asan) -MMD -MP -Isrc -c -o $@ $<
 %.ubsan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_ubsan) -MMD -MP -Isrc -c -o $@ $<
-quire-%: src/main.%.o $(LIB_SRC:.c=.%.o)
+quire-%: src/main.%.o $(CLI_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
 tests/runner-%: $(TEST_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
@@ -141,7 +144,7 @@ clean-reliability:
 	rm -f $(SAN_DEPS) $(SAN_DEPS:.d=.o)
 
 clean:
-	rm -f quire tests/runner src/main.o $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
+	rm -f quire tests/runner src/main.o $(CLI_OBJ) $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
 	rm -rf tests/out
 
 -include $(DEPS)
