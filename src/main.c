@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,6 +27,12 @@ enum {
     OPT_RECTO,
     OPT_BREAK,
     OPT_NO_PAGE_LIST,
+    OPT_FROM,
+    OPT_CHECK,
+    OPT_COLOR,
+    OPT_LIST_FONTS,
+    OPT_TITLE,
+    OPT_AUTHOR,
 };
 
 /* Signals ----------------------------------------------------------------- */
@@ -52,38 +59,114 @@ static void S_install_signals(void)
 }
 
 
+/* Options -------------------------------------------------------------- */
+
+static const struct option longopts[] = {
+    {"out", required_argument, NULL, 'o'},
+    {"format", required_argument, NULL, 'f'},
+    {"metadata", required_argument, NULL, 'M'},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"list-fonts", no_argument, NULL, OPT_LIST_FONTS},
+    {"stats", no_argument, NULL, OPT_STATS},
+    {"trim", required_argument, NULL, OPT_TRIM},
+    {"margins", required_argument, NULL, OPT_MARGINS},
+    {"font", required_argument, NULL, OPT_FONT},
+    {"font-size", required_argument, NULL, OPT_FONT_SIZE},
+    {"leading", required_argument, NULL, OPT_LEADING},
+    {"recto-chapters", no_argument, NULL, OPT_RECTO},
+    {"break", required_argument, NULL, OPT_BREAK},
+    {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"author", required_argument, NULL, OPT_AUTHOR},
+    {NULL, 0, NULL, 0},
+};
+#define SHORTOPTS ":o:f:M:qvhV"
+
+/*
+ * An option getopt did not take: one line, with the closest option when
+ * one is near (`did you mean --format?`), not the whole help.
+ */
+static int S_bad_option(char **argv, int c)
+{
+    const char *arg = argv[optind - 1];
+    if (c == ':') {
+        fprintf(stderr, "quire: error: option '%s' needs a value\n", arg);
+        return QR_EX_USAGE;
+    }
+    const char *names[QR_ARRAY_LEN(longopts)];
+    int n = 0;
+    for (size_t i = 0; longopts[i].name; i++)
+        names[n++] = longopts[i].name;
+    char shortopt[3] = {'-', (char)optopt, '\0'};
+    if (optopt)
+        arg = shortopt;
+    const char *near = optopt ? NULL : qr_cli_nearest(arg, names, n);
+    if (near)
+        fprintf(stderr, "quire: error: unknown option '%s'; did you mean --%s?\n", arg, near);
+    else
+        fprintf(stderr, "quire: error: unknown option '%s' (see quire --help)\n", arg);
+    return QR_EX_USAGE;
+}
+
+static int S_parse_color(const char *arg, int *color)
+{
+    if (strcmp(arg, "auto") == 0)
+        *color = QR_COLOR_AUTO;
+    else if (strcmp(arg, "always") == 0)
+        *color = QR_COLOR_ALWAYS;
+    else if (strcmp(arg, "never") == 0)
+        *color = QR_COLOR_NEVER;
+    else {
+        fprintf(stderr, "quire: error: --color takes auto, always or never, not '%s'\n", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int S_list_fonts(void)
+{
+    qr_buf dd = QR_BUF_INIT;
+    qr_cli_datadir(&dd);
+    qr_buf_adds(&dd, "/fonts");
+    int rc = qr_cli_list_fonts(dd.ptr);
+    qr_buf_release(&dd);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"out", required_argument, NULL, 'o'},
-        {"format", required_argument, NULL, 'f'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"stats", no_argument, NULL, OPT_STATS},
-        {"trim", required_argument, NULL, OPT_TRIM},
-        {"margins", required_argument, NULL, OPT_MARGINS},
-        {"font", required_argument, NULL, OPT_FONT},
-        {"font-size", required_argument, NULL, OPT_FONT_SIZE},
-        {"leading", required_argument, NULL, OPT_LEADING},
-        {"recto-chapters", no_argument, NULL, OPT_RECTO},
-        {"break", required_argument, NULL, OPT_BREAK},
-        {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
-        {NULL, 0, NULL, 0},
-    };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
     qr_print_options_default(&opt.print);
-    int level = QR_LOG_NORMAL;
+    int level = QR_LOG_NORMAL, color = QR_COLOR_AUTO;
+    const char *out = NULL, *title = NULL, *author = NULL;
 
     S_install_signals();
+    opterr = 0; /* S_bad_option says it */
     int c;
     /* '+': stop at the command word; its options are parsed after it. */
-    while ((c = getopt_long(argc, argv, "+o:f:qvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+" SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
         case 'h': qr_cli_usage(stdout); return QR_EX_OK;
         case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
-        default: qr_cli_usage(stderr); return QR_EX_USAGE;
+        case OPT_LIST_FONTS: return S_list_fonts();
+        case OPT_COLOR:
+            if (S_parse_color(optarg, &color) < 0)
+                return QR_EX_USAGE;
+            break;
+        case 'q': level = QR_LOG_QUIET; break;
+        case 'v': level = QR_LOG_VERBOSE; break;
+        case '?':
+        case ':': return S_bad_option(argv, c);
+        default:
+            fprintf(stderr, "quire: error: '%s' goes after the command (quire build %s ...)\n",
+                    argv[optind - 1], argv[optind - 1]);
+            return QR_EX_USAGE;
         }
     }
     if (optind >= argc) {
@@ -91,15 +174,17 @@ int main(int argc, char **argv)
         return QR_EX_USAGE;
     }
     const char *cmd = argv[optind];
-    int dump;
-    if (strcmp(cmd, "build") == 0)
-        dump = CMD_BUILD;
-    else if (strcmp(cmd, "dump") == 0)
-        dump = CMD_DUMP;
-    else if (strcmp(cmd, "trace") == 0)
-        dump = CMD_TRACE;
-    else {
-        fprintf(stderr, "quire: error: unknown command '%s' (try 'quire --help')\n", cmd);
+    static const char *const commands[] = {"build", "dump", "trace", "init"};
+    int command = -1;
+    for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++)
+        if (strcmp(cmd, commands[i]) == 0)
+            command = (int)i;
+    if (command < 0) {
+        const char *near = qr_cli_nearest(cmd, commands, (int)QR_ARRAY_LEN(commands));
+        if (near)
+            fprintf(stderr, "quire: error: unknown command '%s'; did you mean %s?\n", cmd, near);
+        else
+            fprintf(stderr, "quire: error: unknown command '%s' (try 'quire --help')\n", cmd);
         return QR_EX_USAGE;
     }
     argc -= optind;
@@ -107,13 +192,37 @@ int main(int argc, char **argv)
     /* 0, not 1: glibc then starts afresh, permuting again, so that options
      * may follow the folder or files (quire build DIR -o OUT) */
     optind = 0;
-    while ((c = getopt_long(argc, argv, "o:f:qvhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': opt.out_dir = optarg; break;
+        case 'o': out = optarg; break;
         case 'f':
             if (qr_cli_parse_formats(optarg, &opt.formats) < 0)
                 return QR_EX_USAGE;
+            opt.cli |= CLI_FORMAT;
             break;
+        case 'M':
+            opt.meta = xrealloc(opt.meta, sizeof *opt.meta * (size_t)(opt.n_meta + 1));
+            opt.meta[opt.n_meta++] = optarg;
+            break;
+        case OPT_FROM:
+            if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
+                opt.from = FROM_MARKDOWN;
+            else if (strcmp(optarg, "text") == 0 || strcmp(optarg, "plain") == 0)
+                opt.from = FROM_TEXT;
+            else {
+                fprintf(stderr, "quire: error: --from takes markdown or text, not '%s'\n",
+                        optarg);
+                return QR_EX_USAGE;
+            }
+            break;
+        case OPT_CHECK: opt.check = 1; break;
+        case OPT_COLOR:
+            if (S_parse_color(optarg, &color) < 0)
+                return QR_EX_USAGE;
+            break;
+        case OPT_LIST_FONTS: return S_list_fonts();
+        case OPT_TITLE: title = optarg; break;
+        case OPT_AUTHOR: author = optarg; break;
         case OPT_STATS: opt.stats = 1; break;
         case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
         case OPT_TRIM:
@@ -143,7 +252,7 @@ int main(int argc, char **argv)
         case OPT_FONT_SIZE:
         case OPT_LEADING:
             if (qr_cli_parse_points(optarg, c == OPT_FONT_SIZE ? &opt.print.font_size
-                                                          : &opt.print.leading) < 0) {
+                                                               : &opt.print.leading) < 0) {
                 fprintf(stderr, "quire: error: %s takes a size from 4 to 72 pt, not '%s'\n",
                         c == OPT_FONT_SIZE ? "--font-size" : "--leading", optarg);
                 return QR_EX_USAGE;
@@ -169,10 +278,24 @@ int main(int argc, char **argv)
         case 'v': level = QR_LOG_VERBOSE; break;
         case 'h': qr_cli_usage(stdout); return QR_EX_OK;
         case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
-        default: qr_cli_usage(stderr); return QR_EX_USAGE;
+        default: return S_bad_option(argv, c);
         }
     }
     qr_log_set_level(level);
-    opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO);
-    return qr_cli_run(dump, argc - optind, argv + optind, &opt);
+    qr_diag_set_color(color);
+    if ((title || author) && command != CMD_INIT) {
+        fprintf(stderr, "quire: error: --title and --author are for quire init; for a build, "
+                        "use -M title=... -M author=...\n");
+        return QR_EX_USAGE;
+    }
+    if (out && qr_cli_parse_out(out, &opt) < 0)
+        return QR_EX_USAGE;
+    opt.progress = level >= QR_LOG_NORMAL && isatty(STDERR_FILENO) && !opt.check;
+    int rc;
+    if (command == CMD_INIT)
+        rc = qr_cli_init(argc - optind, argv + optind, title, author);
+    else
+        rc = qr_cli_run(command, argc - optind, argv + optind, &opt);
+    free(opt.meta);
+    return rc;
 }

@@ -86,6 +86,7 @@ static const struct {
     {"rich", suite_rich},
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
+    {"cli", suite_cli},
 };
 
 int main(int argc, char **argv)

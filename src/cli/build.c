@@ -1,6 +1,7 @@
 /* build.c: the commands (build, dump, trace): the document read, laid out
  * for print and written in each requested format. */
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,7 +150,7 @@ static int S_load_resource(const char *datadir, const char *rel, const char *nam
  * Where fonts/ and styles/ are: $QUIRE_DATADIR, else beside the executable
  * (a build tree), else the installed data folder.
  */
-static void S_datadir(qr_buf *out)
+void qr_cli_datadir(qr_buf *out)
 {
     const char *env = getenv("QUIRE_DATADIR");
     if (env && *env) {
@@ -163,13 +164,17 @@ static void S_datadir(qr_buf *out)
         char *slash = strrchr(exe, '/');
         if (slash) {
             *slash = '\0';
-            qr_buf probe = QR_BUF_INIT;
-            qr_buf_addf(&probe, "%s/styles/epub.css", exe);
-            int ok = access(probe.ptr, R_OK) == 0;
-            qr_buf_release(&probe);
-            if (ok) {
-                qr_buf_adds(out, exe);
-                return;
+            /* a build tree: BIN/styles; installed: PREFIX/bin -> PREFIX/share/quire */
+            static const char *const rel[] = {"", "/../share/quire"};
+            for (size_t i = 0; i < QR_ARRAY_LEN(rel); i++) {
+                qr_buf probe = QR_BUF_INIT;
+                qr_buf_addf(&probe, "%s%s/styles/epub.css", exe, rel[i]);
+                int ok = access(probe.ptr, R_OK) == 0;
+                qr_buf_release(&probe);
+                if (ok) {
+                    qr_buf_addf(out, "%s%s", exe, rel[i]);
+                    return;
+                }
             }
         }
     }
@@ -217,7 +222,7 @@ static qr_epub_page *S_pages(const qr_layout *lay, const qr_doc *doc, int *n)
 /* css_path: the stylesheet to use instead of styles/epub.css, or NULL.
  * lay: the print edition, whose pages the EPUB marks, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
+                        int dry, const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
                         qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
@@ -228,7 +233,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
     qr_epub_page *pages = lay ? S_pages(lay, doc, &n_pages) : NULL;
     for (size_t i = 0; i < QR_ARRAY_LEN(font_files); i++)
         qr_buf_init(&fontbuf[i]);
-    S_datadir(&dd);
+    qr_cli_datadir(&dd);
     if (css_path) {
         if (qr_read_file(css_path, &css, err) < 0)
             goto done;
@@ -265,7 +270,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
     };
     if (qr_epub_write(doc, &opt, &out, err) < 0)
         goto done;
-    if (qr_write_file_atomic(path, out.ptr, out.len, err) < 0)
+    if (!dry && qr_write_file_atomic(path, out.ptr, out.len, err) < 0)
         goto done;
     rc = 0;
 done:
@@ -299,6 +304,7 @@ static int S_build_time(time_t newest, time_t *t, qr_error *err)
     return 0;
 }
 
+/* Makes the folder dir and those above it that are missing (mkdir -p). */
 static int S_make_dir(const char *dir, qr_error *err)
 {
     struct stat st;
@@ -307,9 +313,24 @@ static int S_make_dir(const char *dir, qr_error *err)
             return qr_error_set(err, QR_EX_CANTCREAT, dir, 0, 0, "output path is not a folder");
         return 0;
     }
-    if (mkdir(dir, 0777) < 0)
-        return qr_error_sys(err, QR_EX_CANTCREAT, errno, dir, "cannot create the output folder");
-    return 0;
+    char *copy = xstrdup(dir);
+    int rc = 0;
+    for (char *p = copy + 1; rc == 0; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(copy, 0777) < 0 && errno != EEXIST)
+            rc = qr_error_sys(err, QR_EX_CANTCREAT, errno, copy, "cannot create the output folder");
+        else if (stat(copy, &st) < 0 || !S_ISDIR(st.st_mode))
+            rc = qr_error_sys(err, QR_EX_CANTCREAT, ENOTDIR, dir,
+                              "cannot create the output folder (%s is a file)", copy);
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    free(copy);
+    return rc;
 }
 
 /* Commands ---------------------------------------------------------------- */
@@ -318,7 +339,7 @@ static int S_make_dir(const char *dir, qr_error *err)
 static qr_layout *S_typeset(const qr_doc *doc, const options *opt, qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT;
-    S_datadir(&dd);
+    qr_cli_datadir(&dd);
     qr_buf_adds(&dd, "/fonts");
     qr_print_options po = opt->print;
     po.fonts_dir = dd.ptr;
@@ -354,7 +375,7 @@ static int S_write_pdf(const qr_layout *lay, const qr_doc *doc, const options *o
 {
     qr_buf out = QR_BUF_INIT;
     int rc = qr_pdf_write(lay, doc, date, &out, err);
-    if (rc == 0)
+    if (rc == 0 && !opt->check)
         rc = qr_write_file_atomic(path, out.ptr, out.len, err);
     if (rc == 0 && opt->stats) {
         qr_buf s = QR_BUF_INIT;
@@ -363,6 +384,115 @@ static int S_write_pdf(const qr_layout *lay, const qr_doc *doc, const options *o
         qr_buf_release(&s);
     }
     qr_buf_release(&out);
+    return rc;
+}
+
+/* The path of the book in format ext (".epub"): -o's file name, else
+ * OUT_DIR/<slug>.ext. */
+static void S_book_path(const options *opt, const char *out_dir, const qr_doc *doc,
+                        const inputs *in, const char *ext, qr_buf *path)
+{
+    qr_buf_reset(path);
+    if (opt->out_file) {
+        qr_buf_adds(path, opt->out_file);
+        return;
+    }
+    qr_buf_addf(path, "%s/", out_dir);
+    S_slug(doc, in, path);
+    qr_buf_adds(path, ext);
+}
+
+/* Says a book was written (on a terminal, or with -v), or, with --check,
+ * that it would have been. */
+static void S_wrote(const options *opt, const char *path)
+{
+    if (opt->check) {
+        if (qr_log_level() >= QR_LOG_NORMAL)
+            fprintf(stderr, "quire: checked %s (not written)\n", path);
+    } else if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
+        fprintf(stderr, "quire: wrote %s\n", path);
+    else
+        qr_note("wrote %s", path);
+}
+
+/*
+ * -M key=value (pandoc's --metadata): over the manifest's metadata and the
+ * readers'. The text keys, author (one author) and language and date,
+ * checked as book.yaml's are; anything else is a usage error.
+ */
+static int S_apply_cli_meta(const options *opt, qr_doc *doc, qr_error *err)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } text[] = {
+        {"title", offsetof(qr_meta, title)},         {"subtitle", offsetof(qr_meta, subtitle)},
+        {"publisher", offsetof(qr_meta, publisher)}, {"rights", offsetof(qr_meta, rights)},
+        {"description", offsetof(qr_meta, description)},
+        {"identifier", offsetof(qr_meta, identifier)}, {"language", offsetof(qr_meta, language)},
+        {"date", offsetof(qr_meta, date)},           {"source", offsetof(qr_meta, source)},
+    };
+    const char *names[QR_ARRAY_LEN(text) + 1];
+    for (size_t i = 0; i < QR_ARRAY_LEN(text); i++)
+        names[i] = text[i].key;
+    names[QR_ARRAY_LEN(text)] = "author";
+    qr_meta *m = qr_doc_meta(doc);
+    qr_arena *a = qr_doc_arena(doc);
+    for (int i = 0; i < opt->n_meta; i++) {
+        const char *kv = opt->meta[i], *eq = strchr(kv, '=');
+        if (!eq || eq == kv)
+            return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                "-M takes key=value (title=..., author=...), not '%s'", kv);
+        const char *key = qr_arena_strndup(a, kv, (size_t)(eq - kv)), *value = eq + 1;
+        if (strcmp(key, "language") == 0 && !qr_lang_tag_ok(value))
+            return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                "-M language: '%s' is not a language tag such as en, fr or "
+                                "pt-BR",
+                                value);
+        if (strcmp(key, "date") == 0 && !qr_w3c_date_ok(value))
+            return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                "-M date: '%s' is not a date (YYYY-MM-DD, YYYY-MM or YYYY)",
+                                value);
+        if (strcmp(key, "author") == 0) {
+            memset(m->creators, 0, sizeof m->creators);
+            m->creators[0].name = qr_arena_strdup(a, value);
+            m->creators[0].role = "aut";
+            m->n_creators = 1;
+            continue;
+        }
+        size_t k = 0;
+        while (k < QR_ARRAY_LEN(text) && strcmp(key, text[k].key) != 0)
+            k++;
+        if (k == QR_ARRAY_LEN(text)) {
+            const char *near = qr_cli_nearest(key, names, (int)QR_ARRAY_LEN(names));
+            return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                "-M: unknown metadata key '%s'%s%s%s", key,
+                                near ? "; did you mean " : "", near ? near : "", near ? "?" : "");
+        }
+        *(const char **)((char *)m + text[k].offset) = qr_arena_strdup(a, value);
+        if (strcmp(key, "identifier") == 0)
+            m->isbn = NULL;
+    }
+    return 0;
+}
+
+/* A family named by --font or print.font is checked before the layout:
+ * one fontconfig lacks is a usage error (the command line's) or a data
+ * error at its place in book.yaml, with the families near it. */
+static int S_check_font(const options *opt, const qr_manifest *man, qr_error *err)
+{
+    const qr_manifest_value *font = &man->print.font;
+    if (!(opt->cli & CLI_FONT) && !font->s)
+        return 0;
+    qr_buf dd = QR_BUF_INIT;
+    qr_cli_datadir(&dd);
+    qr_buf_adds(&dd, "/fonts");
+    int rc = opt->cli & CLI_FONT
+                 ? qr_cli_font_check(opt->print.font_family, dd.ptr, QR_EX_USAGE, NULL, 0, 0,
+                                     "--font: ", err)
+                 : qr_cli_font_check(font->s, dd.ptr, QR_EX_DATAERR, man->file, font->line,
+                                     font->col, "print.font: ", err);
+    qr_buf_release(&dd);
     return rc;
 }
 
@@ -388,14 +518,18 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
         goto fail;
     if (!(o.cli & CLI_EMERGENCY))
         o.print.breaking.emergency_stretch = 1.5 * o.print.font_size;
-    if (qr_cli_read_book(&in, doc, &newest, &err) < 0)
+    if (qr_cli_read_book(&in, opt->from, doc, &newest, &err) < 0)
         goto fail;
-    /* the manifest's metadata beats what the readers found */
+    /* the manifest's metadata beats what the readers found, -M both */
     qr_manifest_apply_meta(&man, qr_doc_meta(doc));
+    if (S_apply_cli_meta(opt, doc, &err) < 0)
+        goto fail;
     qr_read_smarten_meta(doc);
     if (in.newest > newest)
         newest = in.newest;
     if (cmd == CMD_TRACE) {
+        if (S_check_font(opt, &man, &err) < 0)
+            goto fail;
         lay = S_typeset_book(doc, opt, &man, &err);
         if (!lay)
             goto fail;
@@ -424,7 +558,14 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
     }
     if (S_build_time(newest, &modified, &err) < 0)
         goto fail;
-    if (opt->out_dir)
+    if (opt->out_file) {
+        /* -o NAME.epub: the folder it is in */
+        const char *slash = strrchr(opt->out_file, '/');
+        if (slash)
+            qr_buf_add(&out_dir, opt->out_file, slash == opt->out_file ? 1 : (size_t)(slash - opt->out_file));
+        else
+            qr_buf_adds(&out_dir, ".");
+    } else if (opt->out_dir)
         qr_buf_adds(&out_dir, opt->out_dir);
     else if (in.project)
         qr_buf_addf(&out_dir, "%s/dist", in.project);
@@ -433,41 +574,32 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
     /* One layout for both editions: the PDF's pages are the ones the EPUB
      * marks, so an EPUB alone is laid out too, unless --no-page-list. */
     if ((opt->formats & FORMAT_PDF) || ((opt->formats & FORMAT_EPUB) && !opt->no_page_list)) {
+        if (S_check_font(opt, &man, &err) < 0)
+            goto fail;
         lay = S_typeset_book(doc, opt, &man, &err);
         if (!lay)
             goto fail;
     }
     /* made once the book is laid out: a book that cannot be (an unknown
      * font) leaves no empty output folder behind */
-    if (S_make_dir(out_dir.ptr, &err) < 0)
+    if (!opt->check && S_make_dir(out_dir.ptr, &err) < 0)
         goto fail;
     if (opt->formats & FORMAT_EPUB) {
         qr_epub_a11y a11y;
         S_a11y(&man.a11y, &a11y);
-        qr_buf_addf(&path, "%s/", out_dir.ptr);
-        S_slug(doc, &in, &path);
-        qr_buf_adds(&path, ".epub");
+        S_book_path(opt, out_dir.ptr, doc, &in, ".epub", &path);
         qr_note("writing %s", path.ptr);
-        if (S_write_epub(doc, modified, path.ptr, opt->progress, man.stylesheet.path,
-                         opt->no_page_list ? NULL : lay, &a11y, &err) < 0)
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, opt->check,
+                         man.stylesheet.path, opt->no_page_list ? NULL : lay, &a11y, &err) < 0)
             goto fail;
-        if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
-            fprintf(stderr, "quire: wrote %s\n", path.ptr);
-        else
-            qr_note("wrote %s", path.ptr);
+        S_wrote(opt, path.ptr);
     }
     if (opt->formats & FORMAT_PDF) {
-        qr_buf_reset(&path);
-        qr_buf_addf(&path, "%s/", out_dir.ptr);
-        S_slug(doc, &in, &path);
-        qr_buf_adds(&path, ".pdf");
+        S_book_path(opt, out_dir.ptr, doc, &in, ".pdf", &path);
         qr_note("writing %s", path.ptr);
         if (S_write_pdf(lay, doc, opt, modified, path.ptr, &err) < 0)
             goto fail;
-        if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
-            fprintf(stderr, "quire: wrote %s\n", path.ptr);
-        else
-            qr_note("wrote %s", path.ptr);
+        S_wrote(opt, path.ptr);
     }
 done:
     qr_layout_free(lay);

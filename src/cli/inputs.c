@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include "cli/cli.h"
 #include "read/read.h"
 
@@ -44,6 +46,14 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     qr_buf seeds = QR_BUF_INIT;
     qr_buf_addf(&seeds, "%s/seeds", dir);
     DIR *d = opendir(seeds.ptr);
+    if (!d && errno == ENOENT) {
+        qr_error_set(err, QR_EX_NOINPUT, seeds.ptr, 0, 0,
+                     "no manuscript folder: put the manuscripts in %s/, pass them as files "
+                     "(quire build FILE...), or list them under chapters: in %s/book.yaml",
+                     seeds.ptr, dir);
+        qr_buf_release(&seeds);
+        return -1;
+    }
     if (!d) {
         qr_error_sys(err, QR_EX_NOINPUT, errno, seeds.ptr, "cannot open the manuscript folder");
         qr_buf_release(&seeds);
@@ -127,7 +137,16 @@ int qr_cli_collect(int argc, char **argv, inputs *in, qr_manifest *man, qr_arena
             return 0;
         return S_collect_dir(dir, in, err);
     }
+    int stdin_seen = 0;
     for (int i = 0; i < argc; i++) {
+        /* `-`: a manuscript on standard input, once */
+        if (strcmp(argv[i], "-") == 0) {
+            if (stdin_seen++)
+                return qr_error_set(err, QR_EX_USAGE, NULL, 0, 0,
+                                    "standard input (-) can be read only once");
+            S_inputs_add(in, argv[i]);
+            continue;
+        }
         if (stat(argv[i], &st) < 0)
             return qr_error_sys(err, QR_EX_NOINPUT, errno, argv[i], "cannot open");
         if (S_ISDIR(st.st_mode))
@@ -157,7 +176,31 @@ static int S_is_markdown(const char *path)
 
 /* Reads every input, in order, into doc (Markdown or plain text by the
  * file's name), then resolves the images. Returns 0, or -1 with err set. */
-int qr_cli_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *err)
+/* Reads standard input whole (at most QR_STDIN_MAX bytes). */
+#define QR_STDIN_MAX (512u * 1024 * 1024)
+static int S_read_stdin(qr_buf *out, time_t *mtime, qr_error *err)
+{
+    struct stat st;
+    /* the time of a file redirected in; of a pipe, its making (now) */
+    if (fstat(STDIN_FILENO, &st) == 0)
+        *mtime = st.st_mtime;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return qr_error_sys(err, QR_EX_IOERR, errno, QR_STDIN_NAME, "cannot read");
+        if (n == 0)
+            return 0;
+        if (out->len + (size_t)n > QR_STDIN_MAX)
+            return qr_error_set(err, QR_EX_DATAERR, QR_STDIN_NAME, 0, 0,
+                                "more than %u MB on standard input", QR_STDIN_MAX >> 20);
+        qr_buf_add(out, chunk, (size_t)n);
+    }
+}
+
+int qr_cli_read_book(const inputs *in, int from, qr_doc *doc, time_t *newest, qr_error *err)
 {
     qr_buf data = QR_BUF_INIT;
     *newest = 0;
@@ -165,14 +208,26 @@ int qr_cli_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *er
         const char *path = in->paths[i];
         qr_note("reading %s", path);
         qr_buf_reset(&data);
-        if (qr_read_file(path, &data, err) < 0)
-            goto fail;
-        struct stat st;
-        if (stat(path, &st) == 0 && st.st_mtime > *newest)
-            *newest = st.st_mtime;
-        const char *file = qr_arena_strdup(qr_doc_arena(doc), path);
+        int is_stdin = strcmp(path, "-") == 0;
+        if (is_stdin) {
+            time_t t = 0;
+            if (S_read_stdin(&data, &t, err) < 0)
+                goto fail;
+            if (t > *newest)
+                *newest = t;
+        } else {
+            if (qr_read_file(path, &data, err) < 0)
+                goto fail;
+            struct stat st;
+            if (stat(path, &st) == 0 && st.st_mtime > *newest)
+                *newest = st.st_mtime;
+        }
+        const char *file = qr_arena_strdup(qr_doc_arena(doc), is_stdin ? QR_STDIN_NAME : path);
         int flags = (i == 0 ? QR_READ_FIRST : 0) | (in->n == 1 ? QR_READ_SINGLE : 0);
-        if (S_is_markdown(path)) {
+        /* --from beats the file's name; standard input is plain text unless
+         * --from markdown */
+        int markdown = from == FROM_AUTO ? !is_stdin && S_is_markdown(path) : from == FROM_MARKDOWN;
+        if (markdown) {
             if (qr_read_markdown(doc, file, data.ptr, data.len, flags, err) < 0)
                 goto fail;
         } else if (qr_read_text(doc, file, data.ptr, data.len, flags, err) < 0) {

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ctype.h>
 
 #include "cli/cli.h"
 
@@ -96,10 +98,12 @@ int qr_cli_parse_points(const char *arg, double *out)
 void qr_cli_usage(FILE *f)
 {
     fputs(
-        "Usage: quire build [OPTIONS] [DIR | FILE...]\n"
+        "Usage: quire build [OPTIONS] [DIR | FILE... | -]\n"
+        "       quire init [DIR] [--title TITLE] [--author NAME]\n"
+
         "       quire dump [DIR | FILE...]\n"
         "       quire trace [OPTIONS] [DIR | FILE...]\n"
-        "       quire --help | --version\n"
+        "       quire --help | --version | --list-fonts\n"
         "\n"
         "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
         "\n"
@@ -107,16 +111,24 @@ void qr_cli_usage(FILE *f)
         "and writes DIR/dist/<slug>.epub and .pdf; DIR/book.yaml, when there is one,\n"
         "gives the book's metadata, its chapters, cover and print settings (the options\n"
         "below beat it). With FILEs, builds one book from them, in the order given,\n"
-        "into ./dist/.\n"
+        "into ./dist/; `-` reads one from standard input.\n"
         "\n"
         "Commands:\n"
         "  build             build the book\n"
+        "  init              make a new book's folder (book.yaml, seeds/, styles/, images/)\n"
+
         "  dump              print the document model (for tests and debugging)\n"
         "  trace             print the PDF's layout as text (for tests and debugging)\n"
         "\n"
         "Options:\n"
-        "  -o, --out DIR     write the book into DIR\n"
+        "  -o, --out DIR     write the book into DIR (folders made as needed); -o NAME.epub\n"
+        "                    or -o NAME.pdf writes that one file\n"
         "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
+        "  -M, --metadata KEY=VALUE  title, subtitle, author, language, date, publisher,\n"
+        "                    rights, description, identifier, source (over book.yaml)\n"
+        "      --from FORMAT read the manuscripts as markdown or text (default: by their\n"
+        "                    names, .md and .markdown being Markdown; stdin is text)\n"
+        "      --check       read, lay out and make the book, but write nothing\n"
         "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
         "      --no-page-list  no print page numbers in the EPUB (an EPUB-only build then\n"
         "                    does not lay out the print edition)\n"
@@ -124,7 +136,7 @@ void qr_cli_usage(FILE *f)
         "Print options (the PDF edition):\n"
         "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
         "      --margins I,O,T,B  inner, outer, top, bottom margins (default 20mm,16mm,18mm,22mm)\n"
-        "      --font FAMILY body font (default EB Garamond 12)\n"
+        "      --font FAMILY body font (default EB Garamond 12; quire --list-fonts)\n"
         "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
         "      --recto-chapters   open chapters on a right-hand page\n"
         "      --break NAME=VALUE,...  line breaking, with TeX's parameters: tolerance (200),\n"
@@ -135,9 +147,12 @@ void qr_cli_usage(FILE *f)
         "\n"
         "Other options:\n"
         "  -q, --quiet       print errors only\n"
+        "      --color WHEN  colour in diagnostics: auto (on a terminal, unless NO_COLOR),\n"
+        "                    always, never\n"
         "  -v, --verbose     say what is done, step by step\n"
         "  -h, --help        show this help\n"
         "  -V, --version     show the version\n"
+        "      --list-fonts  list the font families there are\n"
         "\n"
         "Exit status: 0 success, 64 usage error, 65 bad input, 66 missing input,\n"
         "73 cannot create output, 74 I/O error.\n",
@@ -167,4 +182,83 @@ int qr_cli_parse_formats(const char *arg, int *formats)
     }
     *formats = f;
     return 0;
+}
+
+/* Whether s ends with suffix, any case. */
+static int S_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcasecmp(s + n - k, suffix) == 0 && s[n - k - 1] != '/';
+}
+
+int qr_cli_parse_out(const char *arg, options *o)
+{
+    int f = S_ends_with(arg, ".epub") ? FORMAT_EPUB : S_ends_with(arg, ".pdf") ? FORMAT_PDF : 0;
+    if (!f) {
+        o->out_dir = arg;
+        return 0;
+    }
+    if ((o->cli & CLI_FORMAT) && o->formats != f) {
+        fprintf(stderr,
+                "quire: error: -o %s writes %s alone, but --format asks for another; give "
+                "-o a folder to write several\n",
+                arg, f == FORMAT_EPUB ? "the EPUB" : "the PDF");
+        return -1;
+    }
+    o->out_file = arg;
+    o->formats = f;
+    return 0;
+}
+
+int qr_cli_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 200 || m > 200)
+        return 1000;
+    int row[201];
+    for (size_t j = 0; j <= m; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j];
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int best = diag + (ca != cb);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[m];
+}
+
+const char *qr_cli_nearest(const char *word, const char *const *names, int n)
+{
+    while (*word == '-')
+        word++;
+    char w[256];
+    snprintf(w, sizeof w, "%s", word);
+    char *eq = strchr(w, '=');
+    if (eq)
+        *eq = '\0';
+    const char *best = NULL;
+    int best_d = 1000;
+    for (int i = 0; i < n; i++) {
+        int d = qr_cli_distance(w, names[i]);
+        /* a prefix is near too: --verb for --verbose */
+        if (strlen(w) >= 3 && strncasecmp(names[i], w, strlen(w)) == 0)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    /* near: a third of the word's letters at most, and at least one */
+    size_t len = strlen(w);
+    int limit = len < 6 ? 2 : (int)len / 3 + 1;
+    return best_d <= limit ? best : NULL;
 }
