@@ -96,6 +96,8 @@ static void S_location(FILE *f, const char *file, int line, int col)
     fprintf(f, "%s ", S_C(C_OFF));
 }
 
+/* The warnings quoted with their source line; later ones are not. */
+#define QR_QUOTE_WARNINGS 20
 /* The widest excerpt of a source line quoted, in characters. */
 #define QR_QUOTE_WIDTH 80
 
@@ -212,7 +214,10 @@ void qr_warn(const char *file, int line, int col, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    S_quote(stderr, file, line, col);
+    /* each quote reads the file again: the first few warnings only, so
+     * that a file of a million warnings costs no more than its reading */
+    if (warnings <= QR_QUOTE_WARNINGS)
+        S_quote(stderr, file, line, col);
 }
 
 void qr_note(const char *fmt, ...)
