@@ -87,6 +87,7 @@ static const struct {
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
     {"cli", suite_cli},
+    {"install", suite_install},
 };
 
 int main(int argc, char **argv)

@@ -125,5 +125,6 @@ void suite_regress(void);
 void suite_pagelist(void);
 void suite_tagged(void);
 void suite_cli(void);
+void suite_install(void);
 
 #endif
