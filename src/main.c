@@ -174,7 +174,7 @@ int main(int argc, char **argv)
         return QR_EX_USAGE;
     }
     const char *cmd = argv[optind];
-    static const char *const commands[] = {"build", "dump", "trace", "init"};
+    static const char *const commands[] = {"build", "dump", "trace", "init", "watch"};
     int command = -1;
     for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++)
         if (strcmp(cmd, commands[i]) == 0)
@@ -294,6 +294,8 @@ int main(int argc, char **argv)
     int rc;
     if (command == CMD_INIT)
         rc = qr_cli_init(argc - optind, argv + optind, title, author);
+    else if (command == CMD_WATCH)
+        rc = qr_cli_watch(argc - optind, argv + optind, &opt);
     else
         rc = qr_cli_run(command, argc - optind, argv + optind, &opt);
     free(opt.meta);

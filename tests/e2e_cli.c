@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -381,6 +385,143 @@ static void test_diagnostics(void)
     qr_buf_release(&err);
 }
 
+/* Waits up to `secs` for the file to hold `needle` `count` times; returns
+ * whether it did. */
+static int S_wait_for(const char *path, const char *needle, int count, int secs)
+{
+    for (int tries = 0; tries < secs * 20; tries++) {
+        qr_buf b = QR_BUF_INIT;
+        int n = 0;
+        if (qt_read(path, &b) == 0)
+            for (const char *p = b.ptr; (p = strstr(p, needle)); p++)
+                n++;
+        qr_buf_release(&b);
+        if (n >= count)
+            return 1;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
+}
+
+/* Whether the EPUB at path has `word` in its text. */
+static int S_epub_has(const char *path, const char *word)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "unzip -p '%s' 'EPUB/*.xhtml' | grep -c '%s'", path, word);
+    qr_buf out = QR_BUF_INIT;
+    S_sh(cmd, &out, NULL);
+    int has = atoi(out.ptr) > 0;
+    qr_buf_release(&out);
+    return has;
+}
+
+/*
+ * quire watch: a build at the start, one line per rebuild after an edit,
+ * the last good book kept when a rebuild fails, a burst of saves built
+ * once, and Ctrl-C ending it with status 0. Each wait is bounded (60 s).
+ */
+static void test_watch(void)
+{
+    qr_buf dir = QR_BUF_INIT, log = QR_BUF_INIT, ch = QR_BUF_INIT, epub = QR_BUF_INIT;
+    qr_buf good = QR_BUF_INIT, now = QR_BUF_INIT, text = QR_BUF_INIT;
+    qt_scratch("cli-watch", &dir);
+    qr_buf_addf(&log, "%s.log", dir.ptr);
+    qr_buf_adds(&dir, "/book");
+    CHECK_INT_EQ(RUN(NULL, NULL, "init", dir.ptr, "-q", "--title", "Watched"), 0);
+    qr_buf_addf(&ch, "%s/seeds/01-first-chapter.md", dir.ptr);
+    qr_buf_addf(&epub, "%s/dist/watched.epub", dir.ptr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(log.ptr, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        execl(S_quire(), S_quire(), "watch", "-f", "epub", dir.ptr, (char *)NULL);
+        _exit(127);
+    }
+    if (!S_wait_for(log.ptr, "Ctrl-C stops", 1, 60)) {
+        qt_fail(__FILE__, __LINE__, "watch did not start");
+        goto stop;
+    }
+    CHECK(S_wait_for(log.ptr, "] built in", 1, 1));
+    CHECK(!S_epub_has(epub.ptr, "Moonrakers"));
+    /* an edit: a rebuild line naming the file, the word in the book */
+    CHECK_INT_EQ(qt_read(ch.ptr, &text), 0);
+    qr_buf_adds(&text, "\nThe Moonrakers sailed at dawn.\n");
+    CHECK_INT_EQ(qt_write(ch.ptr, text.ptr, text.len), 0);
+    if (!S_wait_for(log.ptr, "01-first-chapter.md changed: built in", 1, 60)) {
+        qt_fail(__FILE__, __LINE__, "no rebuild line after an edit");
+        goto stop;
+    }
+    CHECK(S_epub_has(epub.ptr, "Moonrakers"));
+    CHECK_INT_EQ(qt_read(epub.ptr, &good), 0);
+    /* a bad edit: the diagnostic, a failed line, the last good book kept */
+    qr_buf_adds(&text, "A \001 control character.\n");
+    CHECK_INT_EQ(qt_write(ch.ptr, text.ptr, text.len), 0);
+    if (!S_wait_for(log.ptr, "build failed (exit 65)", 1, 60)) {
+        qt_fail(__FILE__, __LINE__, "no failure line after a bad edit");
+        goto stop;
+    }
+    CHECK(S_wait_for(log.ptr, "01-first-chapter.md:", 1, 1));
+    CHECK_INT_EQ(qt_read(epub.ptr, &now), 0);
+    CHECK(now.len == good.len && memcmp(now.ptr, good.ptr, now.len) == 0);
+    /* a burst of saves (a stylesheet, book.yaml, the chapter) is one build */
+    qr_buf_truncate(&text, text.len - strlen("A \001 control character.\n"));
+    qr_buf p = QR_BUF_INIT;
+    qr_buf_addf(&p, "%s/styles/epub.css", dir.ptr);
+    qr_buf css = QR_BUF_INIT;
+    qt_read(p.ptr, &css);
+    qr_buf_adds(&css, "\n/* edited */\n");
+    qt_write(p.ptr, css.ptr, css.len);
+    qr_buf_reset(&p);
+    qr_buf_addf(&p, "%s/book.yaml", dir.ptr);
+    qr_buf yaml = QR_BUF_INIT;
+    qt_read(p.ptr, &yaml);
+    qr_buf_adds(&yaml, "# edited\n");
+    qt_write(p.ptr, yaml.ptr, yaml.len);
+    qt_write(ch.ptr, text.ptr, text.len);
+    CHECK(S_wait_for(log.ptr, "changed: built in", 2, 60));
+    struct timespec ts = {1, 0};
+    nanosleep(&ts, NULL);
+    CHECK(!S_wait_for(log.ptr, "changed: built in", 3, 0));
+    qr_buf_release(&p);
+    qr_buf_release(&css);
+    qr_buf_release(&yaml);
+stop:;
+    /* Ctrl-C: status 0, within 10 s */
+    kill(pid, SIGINT);
+    int status = -1, waited = 0;
+    for (int i = 0; i < 200 && !waited; i++) {
+        waited = waitpid(pid, &status, WNOHANG) == pid;
+        if (!waited) {
+            struct timespec t = {0, 50 * 1000 * 1000};
+            nanosleep(&t, NULL);
+        }
+    }
+    if (!waited) {
+        qt_fail(__FILE__, __LINE__, "watch did not stop on SIGINT");
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    } else {
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    if (qt_verbose()) {
+        qr_buf l = QR_BUF_INIT;
+        qt_read(log.ptr, &l);
+        fprintf(stderr, "%s", l.ptr);
+        qr_buf_release(&l);
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&log);
+    qr_buf_release(&ch);
+    qr_buf_release(&epub);
+    qr_buf_release(&good);
+    qr_buf_release(&now);
+    qr_buf_release(&text);
+}
+
 void suite_cli(void)
 {
     qt_case("cli/init-then-build", test_init_then_build);
@@ -390,4 +531,5 @@ void suite_cli(void)
     qt_case("cli/hints", test_hints);
     qt_case("cli/check-and-quiet", test_check_and_quiet);
     qt_case("cli/diagnostics", test_diagnostics);
+    qt_case("cli/watch", test_watch);
 }

@@ -101,6 +101,7 @@ void qr_cli_usage(FILE *f)
         "Usage: quire build [OPTIONS] [DIR | FILE... | -]\n"
         "       quire init [DIR] [--title TITLE] [--author NAME]\n"
 
+        "       quire watch [OPTIONS] [DIR | FILE...]\n"
         "       quire dump [DIR | FILE...]\n"
         "       quire trace [OPTIONS] [DIR | FILE...]\n"
         "       quire --help | --version | --list-fonts\n"
@@ -117,6 +118,7 @@ void qr_cli_usage(FILE *f)
         "  build             build the book\n"
         "  init              make a new book's folder (book.yaml, seeds/, styles/, images/)\n"
 
+        "  watch             build, then build again whenever an input changes\n"
         "  dump              print the document model (for tests and debugging)\n"
         "  trace             print the PDF's layout as text (for tests and debugging)\n"
         "\n"
