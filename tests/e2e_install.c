@@ -178,9 +178,40 @@ static void test_dist(void)
     qr_buf_release(&ver);
 }
 
+/* examples/ci/build-book.sh with an installed quire: a tagged checkout
+ * gives the EPUB and PDF named after the tag; an untagged one is checked
+ * and nothing is written. */
+static void test_ci_example(void)
+{
+    qr_buf cmd = QR_BUF_INIT, out = QR_BUF_INIT, err = QR_BUF_INIT;
+    char cwd[PATH_MAX], tmpl[] = "/tmp/quire-ci-XXXXXX";
+    if (!getcwd(cwd, sizeof cwd) || !mkdtemp(tmpl)) {
+        qt_fail(__FILE__, __LINE__, "no working folder or no /tmp");
+        return;
+    }
+    qr_buf_addf(&cmd,
+                "set -e; make -s install DESTDIR=%s/root PREFIX=/usr >/dev/null; "
+                "PATH=%s/root/usr/bin:$PATH; cd %s; quire init -q book --title 'Tide Tables'; "
+                "cd book; git init -q; git add -A; "
+                "git -c user.name=t -c user.email=t@example.org commit -qm book; "
+                "sh %s/examples/ci/build-book.sh . ../untagged; test ! -e ../untagged; "
+                "git tag v1.0; sh %s/examples/ci/build-book.sh . ../out; ls ../out",
+                tmpl, tmpl, tmpl, cwd, cwd);
+    CHECK_INT_EQ(S_sh(cmd.ptr, &out, &err), 0);
+    CHECK_CONTAINS(out.ptr, "tide-tables-v1.0.epub\ntide-tables-v1.0.pdf\n");
+    CHECK_CONTAINS(err.ptr, "not written");
+    qr_buf_reset(&cmd);
+    qr_buf_addf(&cmd, "rm -rf %s", tmpl);
+    S_sh(cmd.ptr, NULL, NULL);
+    qr_buf_release(&cmd);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+}
+
 void suite_install(void)
 {
     qt_case("install/destdir-outside-the-clone", test_destdir);
     qt_case("install/man-and-completions", test_man_and_completions);
     qt_case("install/dist-tarball", test_dist);
+    qt_case("install/ci-example", test_ci_example);
 }
