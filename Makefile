@@ -1,47 +1,127 @@
-# quire: the front door. `make` installs missing packages, builds ./quire and
-# packages seeds/ into dist/; `make check` runs every test.
+# quire: the front door. `make` installs the missing build packages (or says
+# how to), builds ./quire and packages seeds/ into dist/; `make check`
+# installs the missing test tools (validators, Ace) and runs every test.
 
 VERSION  := 0.1.0
+# The version the program says: `git describe` in a git checkout (v1.2.0,
+# v1.2.0-3-gabcdef, or VERSION-gHASH before the first tag), else the one
+# `make dist` wrote into .version, else VERSION.
+IN_GIT   := $(shell [ "$$(git -C . rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ] && echo 1)
+GIT_VERSION := $(if $(IN_GIT),$(or $(shell git describe --tags --dirty 2>/dev/null | sed 's/^v//'),\
+	$(shell h=$$(git rev-parse --short HEAD 2>/dev/null) && echo $(VERSION)-g$$h)))
+FULL_VERSION := $(or $(GIT_VERSION),$(shell cat .version 2>/dev/null),$(VERSION))
+# Rewritten when the version changes, so that main.o is rebuilt.
+VERSION_STAMP := $(shell v='$(FULL_VERSION)'; [ "$$(cat .version-stamp 2>/dev/null)" = "$$v" ] || \
+	echo "$$v" > .version-stamp; echo .version-stamp)
+PREFIX   ?= /usr/local
+DESTDIR  ?=
 PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(CFLAGS) \
-	-DQUIRE_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+	-DQUIRE_VERSION='"$(FULL_VERSION)"' -DQUIRE_DATADIR='"$(PREFIX)/share/quire"' $(PKG_CFLAGS)
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lm
 
 LIB_SRC  := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c \
 	src/typeset/*.c src/pdf/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
+# the command line's steps: linked into quire only
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
-DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) src/main.d
+DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) src/main.d
 
-.PHONY: all deps book check bench bench-deps clean format lint
+.PHONY: all deps test-deps book check bench bench-deps clean format lint \
+	install uninstall dist version
 .DEFAULT_GOAL := all
 
 all: deps
 	@$(MAKE) --no-print-directory quire
 	@$(MAKE) --no-print-directory book
 
+# The build packages (.ci/packages-build): installed when they can be; else
+# the line to install them is printed, and the build goes on if the
+# libraries are there.
 deps:
-	@sh .ci/deps
+	@sh .ci/deps build
+	@pkg-config --exists $(PKGS) || { \
+		echo "make: the build libraries are missing:"; pkg-config --print-errors $(PKGS) 2>&1 | \
+		sed -n 's/^No package .\([^ ]*\). found$$/    \1/p'; \
+		echo "make: install them with the apt-get line above (Debian, Ubuntu)"; exit 1; } >&2
 
-quire: src/main.o $(LIB_OBJ)
+# The test tools (.ci/packages-test, Ace): a tool that cannot be installed
+# fails its own tests, with the reason, and no other.
+test-deps:
+	@sh .ci/deps test
+
+quire: src/main.o $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -Isrc -c -o $@ $<
+src/main.o: $(VERSION_STAMP)
 
-# Package the project's own manuscript.
+version:
+	@echo $(FULL_VERSION)
+
+# Installed like a tool: PREFIX (default /usr/local), DESTDIR for staging.
+# quire finds its fonts and styles in ../share/quire from its own binary,
+# wherever the tree is moved.
+BINDIR   = $(DESTDIR)$(PREFIX)/bin
+DATADIR  = $(DESTDIR)$(PREFIX)/share/quire
+MAN1DIR  = $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR  = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR   = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+DATA_FILES := $(wildcard fonts/*.otf fonts/*.ttf fonts/*.txt) $(wildcard styles/*.css)
+
+install: quire
+	install -d $(BINDIR) $(DATADIR)/fonts $(DATADIR)/styles $(MAN1DIR) $(BASHDIR) $(ZSHDIR)
+	install -m 755 quire $(BINDIR)/quire
+	install -m 644 $(filter fonts/%,$(DATA_FILES)) $(DATADIR)/fonts/
+	install -m 644 $(filter styles/%,$(DATA_FILES)) $(DATADIR)/styles/
+	install -m 644 man/quire.1 $(MAN1DIR)/quire.1
+	install -m 644 completions/quire.bash $(BASHDIR)/quire
+	install -m 644 completions/_quire $(ZSHDIR)/_quire
+	@echo "make: installed $(BINDIR)/quire, $(DATADIR)/, $(MAN1DIR)/quire.1 and the completions"
+
+uninstall:
+	rm -f $(BINDIR)/quire $(MAN1DIR)/quire.1 $(BASHDIR)/quire $(ZSHDIR)/_quire
+	rm -f $(addprefix $(DATADIR)/,$(DATA_FILES))
+	-rmdir $(DATADIR)/fonts $(DATADIR)/styles $(DATADIR) 2>/dev/null
+
+# A source tarball, quire-VERSION.tar.gz: the files git tracks at HEAD (or,
+# outside git, the tree without build outputs), with .version; the same
+# bytes for the same commit (sorted, owner 0, the commit's time, gzip -n).
+DIST_NAME = quire-$(FULL_VERSION)
+DIST_DIR ?= .
+DIST_TMP  = $(DIST_DIR)/$(DIST_NAME)
+dist:
+	@mkdir -p $(DIST_DIR) && rm -rf $(DIST_TMP) && mkdir $(DIST_TMP)
+	@if [ -n "$(IN_GIT)" ]; then git archive HEAD | tar -x -C $(DIST_TMP); \
+	else tar -c --exclude-vcs --exclude='*.o' --exclude='*.d' --exclude=./quire \
+		--exclude=./tests/runner --exclude=./tests/out --exclude='./dist/*' \
+		--exclude=node_modules --exclude='./quire-*' --exclude=./.version-stamp . | \
+		tar -x -C $(DIST_TMP); fi
+	@echo $(FULL_VERSION) > $(DIST_TMP)/.version
+	@t=$$(git log -1 --format=%ct 2>/dev/null || echo $${SOURCE_DATE_EPOCH:-0}); \
+	tar -c -C $(DIST_DIR) --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$$t \
+		$(DIST_NAME) | gzip -n -9 > $(DIST_TMP).tar.gz
+	@rm -rf $(DIST_TMP)
+	@echo "make: wrote $(DIST_TMP).tar.gz"
+
+# Package the project's own manuscript, and name what was written.
 book: quire
-	./quire build .
+	@echo "make: wrote ./quire"
+	@out=$$(./quire build -v . 2>&1); rc=$$?; printf '%s\n' "$$out" | \
+		sed -n 's/^quire: wrote /make: wrote /p; /: error: /p; /: warning: /p'; exit $$rc
 
 tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-check: quire tests/runner
+check: test-deps quire tests/runner
 	tests/runner
 
 # Speed, memory and typesetting quality, with peers side by side where
@@ -70,14 +150,14 @@ lint:
 .PHONY: asan ubsan valgrind fuzz clean-reliability
 SAN_asan  := -fsanitize=address -fno-omit-frame-pointer
 SAN_ubsan := -fsanitize=undefined -fno-sanitize-recover=undefined
-SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(LIB_SRC) $(TEST_SRC)))
+SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(CLI_SRC) $(LIB_SRC) $(TEST_SRC)))
 
 .PRECIOUS: %.asan.o %.ubsan.o
 %.asan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_asan) -MMD -MP -Isrc -c -o $@ $<
 %.ubsan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_ubsan) -MMD -MP -Isrc -c -o $@ $<
-quire-%: src/main.%.o $(LIB_SRC:.c=.%.o)
+quire-%: src/main.%.o $(CLI_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
 tests/runner-%: $(TEST_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
@@ -141,7 +221,7 @@ clean-reliability:
 	rm -f $(SAN_DEPS) $(SAN_DEPS:.d=.o)
 
 clean:
-	rm -f quire tests/runner src/main.o $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
+	rm -f quire tests/runner src/main.o $(CLI_OBJ) $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
 	rm -rf tests/out
 
 -include $(DEPS)

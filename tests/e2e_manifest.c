@@ -496,6 +496,9 @@ static void test_huge_values(void)
                 "64 KiB",
                 dir.ptr);
     qr_buf_addc(&want, '\n');
+    /* then the line, cut to a window around the column, and the caret */
+    qr_buf_adds(&want, "    2 | description: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\n"
+                       "      |              ^\n");
     CHECK_STR_EQ(err.ptr, want.ptr);
 
     /* 100 MB: a sparse file, a title that never ends */

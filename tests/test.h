@@ -124,5 +124,7 @@ void suite_rich(void);
 void suite_regress(void);
 void suite_pagelist(void);
 void suite_tagged(void);
+void suite_cli(void);
+void suite_install(void);
 
 #endif

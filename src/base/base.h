@@ -109,8 +109,14 @@ int qr_error_set(qr_error *err, int code, const char *file, int line, int col,
 /* Like qr_error_set, with `sys_errno` and ": strerror(sys_errno)" appended. */
 int qr_error_sys(qr_error *err, int code, int sys_errno, const char *file,
                  const char *fmt, ...) QR_PRINTF(5, 6);
-/* Prints `FILE:LINE:COL: error: MSG` (gcc style) to stderr. */
+/* Prints `FILE:LINE:COL: error: MSG` (gcc style) to stderr, then the source
+ * line with a caret under the column when both are known. */
 void qr_error_print(const qr_error *err);
+
+/* Colour in diagnostics: AUTO (the default) on a terminal unless NO_COLOR
+ * is set or TERM is dumb; set once by the command line (--color). */
+enum { QR_COLOR_AUTO, QR_COLOR_ALWAYS, QR_COLOR_NEVER };
+void qr_diag_set_color(int mode);
 
 /*
  * Diagnostics on stderr, gcc style. The level is process-wide: the command
