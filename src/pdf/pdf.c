@@ -89,6 +89,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
     PangoFont *font = NULL;
     double y = 0;
     int rc = 0;
+    bt->y_end = NAN; /* no run drawn on this page yet */
     for (size_t i = 0; i < n; i++) {
         const qr_tag_item *it = &t->items[i];
         qr_tag_item_path(t, it, pi, &path);
@@ -104,19 +105,18 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
             continue;
         }
         const qr_run *r = it->run;
-        if (r->shape->rtl || r->uri || r->link_page > 0) {
-            if (font)
-                qr_pdf_batch_flush(cr, bt, font);
-            font = NULL;
-            S_show_alone(cr, r, clusters, cap);
-            continue;
-        }
         if (font && (font != r->shape->font || y != r->y)) {
             qr_pdf_batch_flush(cr, bt, font);
             font = NULL;
         }
-        if (font)
-            qr_pdf_batch_space(bt, font, y);
+        qr_pdf_batch_space(bt, r);
+        if (r->shape->rtl || r->uri || r->link_page > 0) {
+            qr_pdf_batch_flush(cr, bt, r->shape->font);
+            font = NULL;
+            S_show_alone(cr, r, clusters, cap);
+            qr_pdf_batch_after(bt, r);
+            continue;
+        }
         qr_pdf_batch_run(bt, r);
         font = r->shape->font;
         y = r->y;
@@ -126,6 +126,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
     qr_tag_close_leaves(t);
     /* the artifacts */
     font = NULL;
+    bt->y_end = NAN;
     for (size_t i = 0; i < p->n_runs; i++) {
         const qr_run *r = &p->runs[i];
         if (!r->artifact)
@@ -134,12 +135,13 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
             qr_pdf_batch_flush(cr, bt, font);
             font = NULL;
         }
+        qr_pdf_batch_space(bt, r);
         if (r->shape->rtl) {
+            qr_pdf_batch_flush(cr, bt, r->shape->font);
             S_show_alone(cr, r, clusters, cap);
+            qr_pdf_batch_after(bt, r);
             continue;
         }
-        if (font)
-            qr_pdf_batch_space(bt, font, y);
         qr_pdf_batch_run(bt, r);
         font = r->shape->font;
         y = r->y;

@@ -24,7 +24,8 @@ typedef struct batch {
     cairo_text_cluster_t *clusters;
     size_t n_clusters, cap_clusters;
     qr_buf text;
-    double x_end; /* where the last run's glyphs end */
+    /* where the last run drawn ends (its glyphs' advance), and its baseline */
+    double x_end, y_end;
 } batch;
 /* An element to be open while something is drawn: its structure type (or
  * CAIRO_TAG_LINK), what makes it the same element from one drawing to the
@@ -85,11 +86,11 @@ cairo_status_t qr_pdf_buf_write(void *closure, const unsigned char *data, unsign
 void qr_pdf_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap);
 /* Adds one left-to-right run: its glyphs from x, its text and clusters. */
 void qr_pdf_batch_run(batch *bt, const qr_run *r);
-/* The space between two runs of a line: the font's space glyph where the
- * last run ends, so that text extraction and copying see a space (a
- * cluster of no glyph would need an ActualText span, which poppler's
- * reading of marked content stops at). */
-void qr_pdf_batch_space(batch *bt, PangoFont *font, double y);
+/* The word space before run r, when it has one and follows the last run
+ * drawn on its line: a glyph read as U+0020, within the gap. */
+void qr_pdf_batch_space(batch *bt, const qr_run *r);
+/* Notes where a run drawn by itself ends (the next space starts there). */
+void qr_pdf_batch_after(batch *bt, const qr_run *r);
 void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font);
 /* A link's attributes for cairo_tag_begin: uri='...' with ' and \
  * escaped (cairo's attribute syntax). */

@@ -94,23 +94,51 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
         g = end;
     }
     bt->x_end = x;
+    bt->y_end = r->y;
 }
 
-/* The space between two runs of a line: the font's space glyph where the
- * last run ends, so that text extraction and copying see a space (a
- * cluster of no glyph would need an ActualText span, which poppler's
- * reading of marked content stops at). */
-void qr_pdf_batch_space(batch *bt, PangoFont *font, double y)
+/*
+ * The word space before run r: a glyph standing for U+0020 where the last
+ * run drawn on the line ends, in r's font, never wider than the gap, so
+ * that no extractor sees it overlap the next word (a space glyph
+ * overlapping the next letter reads as no space to poppler and MuPDF: the
+ * words merge). The font's own space where it fits, else the widest of its
+ * thin, hair and zero-width spaces that does, drawn with the text " " (so
+ * the glyph's ToUnicode entry is the space). A cluster of no glyph would
+ * need an ActualText span, which poppler's reading of marked content
+ * stops at: only when the font has none of them.
+ */
+void qr_pdf_batch_space(batch *bt, const qr_run *r)
 {
+    static const hb_codepoint_t spaces[] = {0x0020, 0x2009, 0x200A, 0x200B};
+    if (!r->space_before || bt->y_end != r->y || r->x < bt->x_end - 0.01)
+        return;
+    PangoFont *font = r->shape->font;
     hb_font_t *hb = pango_font_get_hb_font(font);
-    hb_codepoint_t g;
+    double gap = r->x - bt->x_end;
     qr_buf_addc(&bt->text, ' ');
-    if (hb && hb_font_get_nominal_glyph(hb, ' ', &g)) {
-        S_batch_glyph(bt, g, bt->x_end, y);
+    for (size_t i = 0; hb && i < QR_ARRAY_LEN(spaces); i++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(hb, spaces[i], &g))
+            continue;
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, g, NULL, &logical);
+        if ((double)logical.width / PANGO_SCALE > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
+            continue;
+        S_batch_glyph(bt, g, bt->x_end, r->y);
         S_batch_cluster(bt, 1, 1);
-    } else {
-        S_batch_cluster(bt, 1, 0);
+        return;
     }
+    S_batch_cluster(bt, 1, 0);
+}
+
+void qr_pdf_batch_after(batch *bt, const qr_run *r)
+{
+    double x = r->x;
+    for (int g = r->g0; g < r->g1; g++)
+        x += (double)r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
+    bt->x_end = x;
+    bt->y_end = r->y;
 }
 
 void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
