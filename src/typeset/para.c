@@ -694,7 +694,8 @@ qr_graphic *qr_page_add_gfx(qr_page *page, qr_gfx_kind kind, double x, double y,
     return g;
 }
 
-static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y, qr_page *page)
+static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y, int space,
+                         qr_page *page)
 {
     if (fr->g1 <= fr->g0)
         return;
@@ -718,6 +719,7 @@ static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y
     r->b0 = fr->b0;
     r->b1 = fr->b1;
     r->body = 1;
+    r->space_before = space != 0;
     r->uri = fr->uri;
     r->src = S_src_at(p, fr->off, &r->src_off);
 }
@@ -745,12 +747,15 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     else if (p->style.align == QR_ALIGN_RIGHT)
         x += width - qr_para_natural(p, line);
     double sx0 = -1, sx1 = 0; /* struck-out text so far on the line */
+    int space = 0;            /* a word space since the last fragment placed */
     for (size_t i = line->start; i < line->end && i < p->n; i++) {
         const qr_item *it = &p->items[i];
         switch (it->type) {
         case QR_ITEM_BOX:
-            if (it->user >= 0)
-                S_place_frag(p, &p->frags[it->user], x, y, page);
+            if (it->user >= 0) {
+                S_place_frag(p, &p->frags[it->user], x, y, space, page);
+                space = 0;
+            }
             if (it->user >= 0 && p->frags[it->user].strike) {
                 if (sx0 < 0)
                     sx0 = x;
@@ -764,6 +769,10 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
         case QR_ITEM_GLUE:
             if (it->stretch >= QR_FIL / 2)
                 break;
+            /* interword glue has the width of a space; the glue between
+             * CJK characters has none and is no space */
+            if (it->width > 0)
+                space = 1;
             x += it->width + (r > 0 ? r * it->stretch : r * it->shrink);
             break;
         case QR_ITEM_PENALTY: break;
@@ -772,7 +781,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     if (line->end < p->n) {
         const qr_item *br = &p->items[line->end];
         if (br->type == QR_ITEM_PENALTY && br->user >= 0) {
-            S_place_frag(p, &p->frags[br->user], x, y, page);
+            S_place_frag(p, &p->frags[br->user], x, y, 0, page);
             if (sx0 >= 0 && p->frags[br->user].strike)
                 sx1 = x + br->width;
         }

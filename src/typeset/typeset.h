@@ -60,6 +60,7 @@ typedef struct qr_run {
     int b0, b1;
     unsigned artifact : 1; /* running head or folio: not part of the text */
     unsigned body : 1;     /* a line of body text (for statistics and tests) */
+    unsigned space_before : 1; /* a word space comes before it on its line */
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
     const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */

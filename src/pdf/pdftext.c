@@ -1,0 +1,168 @@
+/* pdftext.c: text drawn as glyphs with their text and clusters (a line's
+ * runs batched into one cairo_show_text_glyphs). */
+#include <cairo-pdf.h>
+#include <math.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pdfdraw.h"
+
+cairo_status_t qr_pdf_buf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    qr_buf_add(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* Draws glyphs [g0, g1) of a shape at the current point, with their text. */
+void qr_pdf_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap)
+{
+    const qr_shape *s = r->shape;
+    int n = r->g1 - r->g0;
+    if (n <= 0 || (size_t)n > cap)
+        return;
+    PangoGlyphString gs = *s->glyphs;
+    gs.glyphs = s->glyphs->glyphs + r->g0;
+    gs.num_glyphs = n;
+    for (int i = 0; i < n; i++)
+        clusters[i] = s->glyphs->log_clusters[r->g0 + i] - r->b0;
+    gs.log_clusters = clusters;
+    PangoItem item;
+    memset(&item, 0, sizeof item);
+    item.offset = 0;
+    item.length = r->b1 - r->b0;
+    item.num_chars = (int)g_utf8_strlen(s->text + r->b0, item.length);
+    item.analysis.font = s->font;
+    PangoGlyphItem gi = {&item, &gs, 0, 0, 0};
+    cairo_move_to(cr, r->x, r->y);
+    pango_cairo_show_glyph_item(cr, s->text + r->b0, &gi);
+}
+
+static void S_batch_glyph(batch *bt, unsigned long index, double x, double y)
+{
+    if (bt->n_glyphs == bt->cap_glyphs) {
+        bt->cap_glyphs = bt->cap_glyphs ? bt->cap_glyphs * 2 : 256;
+        bt->glyphs = xrealloc(bt->glyphs, bt->cap_glyphs * sizeof *bt->glyphs);
+    }
+    bt->glyphs[bt->n_glyphs].index = index;
+    bt->glyphs[bt->n_glyphs].x = x;
+    bt->glyphs[bt->n_glyphs].y = y;
+    bt->n_glyphs++;
+}
+
+static void S_batch_cluster(batch *bt, int bytes, int glyphs)
+{
+    if (bt->n_clusters == bt->cap_clusters) {
+        bt->cap_clusters = bt->cap_clusters ? bt->cap_clusters * 2 : 256;
+        bt->clusters = xrealloc(bt->clusters, bt->cap_clusters * sizeof *bt->clusters);
+    }
+    bt->clusters[bt->n_clusters].num_bytes = bytes;
+    bt->clusters[bt->n_clusters].num_glyphs = glyphs;
+    bt->n_clusters++;
+}
+
+/* Adds one left-to-right run: its glyphs from x, its text and clusters. */
+void qr_pdf_batch_run(batch *bt, const qr_run *r)
+{
+    const qr_shape *s = r->shape;
+    const PangoGlyphInfo *gi = s->glyphs->glyphs;
+    const int *lc = s->glyphs->log_clusters;
+    double x = r->x;
+    qr_buf_add(&bt->text, s->text + r->b0, (size_t)(r->b1 - r->b0));
+    for (int g = r->g0; g < r->g1;) {
+        /* a cluster: the glyphs that share a text position */
+        int end = g + 1;
+        while (end < r->g1 && lc[end] == lc[g])
+            end++;
+        int next_byte = end < r->g1 ? lc[end] : r->b1;
+        int drawn = 0;
+        for (int k = g; k < end; k++) {
+            PangoGlyph glyph = gi[k].glyph;
+            double gx = x + (double)gi[k].geometry.x_offset / PANGO_SCALE;
+            double gy = r->y + (double)gi[k].geometry.y_offset / PANGO_SCALE;
+            if (glyph != PANGO_GLYPH_EMPTY) {
+                /* a character no font has: the font's .notdef box */
+                S_batch_glyph(bt, glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : glyph, gx, gy);
+                drawn++;
+            }
+            x += (double)gi[k].geometry.width / PANGO_SCALE;
+        }
+        S_batch_cluster(bt, next_byte - lc[g], drawn);
+        g = end;
+    }
+    bt->x_end = x;
+    bt->y_end = r->y;
+}
+
+/*
+ * The word space before run r: a glyph standing for U+0020 where the last
+ * run drawn on the line ends, in r's font, never wider than the gap, so
+ * that no extractor sees it overlap the next word (a space glyph
+ * overlapping the next letter reads as no space to poppler and MuPDF: the
+ * words merge). The font's own space where it fits, else the widest of its
+ * thin, hair and zero-width spaces that does, drawn with the text " " (so
+ * the glyph's ToUnicode entry is the space). A cluster of no glyph would
+ * need an ActualText span, which poppler's reading of marked content
+ * stops at: only when the font has none of them.
+ */
+void qr_pdf_batch_space(batch *bt, const qr_run *r)
+{
+    static const hb_codepoint_t spaces[] = {0x0020, 0x2009, 0x200A, 0x200B};
+    if (!r->space_before || bt->y_end != r->y || r->x < bt->x_end - 0.01)
+        return;
+    PangoFont *font = r->shape->font;
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    double gap = r->x - bt->x_end;
+    qr_buf_addc(&bt->text, ' ');
+    for (size_t i = 0; hb && i < QR_ARRAY_LEN(spaces); i++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(hb, spaces[i], &g))
+            continue;
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, g, NULL, &logical);
+        if ((double)logical.width / PANGO_SCALE > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
+            continue;
+        S_batch_glyph(bt, g, bt->x_end, r->y);
+        S_batch_cluster(bt, 1, 1);
+        return;
+    }
+    S_batch_cluster(bt, 1, 0);
+}
+
+void qr_pdf_batch_after(batch *bt, const qr_run *r)
+{
+    double x = r->x;
+    for (int g = r->g0; g < r->g1; g++)
+        x += (double)r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
+    bt->x_end = x;
+    bt->y_end = r->y;
+}
+
+void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
+{
+    if (bt->n_glyphs > 0 || bt->text.len > 0) {
+        cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs, (int)bt->n_glyphs,
+                               bt->clusters, (int)bt->n_clusters, 0);
+    }
+    bt->n_glyphs = 0;
+    bt->n_clusters = 0;
+    qr_buf_reset(&bt->text);
+}
+
+/* A link's attributes for cairo_tag_begin: uri='...' with ' and \
+ * escaped (cairo's attribute syntax). */
+void qr_pdf_uri_attr(qr_buf *out, const char *uri)
+{
+    qr_buf_reset(out);
+    qr_buf_adds(out, "uri='");
+    for (const char *c = uri; *c; c++) {
+        if (*c == '\'' || *c == '\\')
+            qr_buf_addc(out, '\\');
+        qr_buf_addc(out, *c);
+    }
+    qr_buf_addc(out, '\'');
+}
