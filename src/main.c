@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -41,6 +42,7 @@ enum {
     OPT_RECTO,
     OPT_BREAK,
     OPT_NO_PAGE_LIST,
+    OPT_ALLOW_OUTSIDE,
 };
 
 /*
@@ -184,6 +186,8 @@ static void S_usage(FILE *f)
         "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
         "      --no-page-list  no print page numbers in the EPUB (an EPUB-only build then\n"
         "                    does not lay out the print edition)\n"
+        "      --allow-outside  read files that links lead outside the project (or, for\n"
+        "                    FILEs, outside their folder); refused by default\n"
         "\n"
         "Print options (the PDF edition):\n"
         "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
@@ -290,6 +294,17 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
 {
     qr_buf seeds = QR_BUF_INIT;
     qr_buf_addf(&seeds, "%s/seeds", dir);
+    /* a linked seeds/ must stay inside the project too */
+    if (qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
+        if (err->code == QR_EX_DATAERR) {
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            qr_error_set(err, QR_EX_DATAERR, seeds.ptr, 0, 0, "the manuscript folder %.900s",
+                         why);
+        }
+        qr_buf_release(&seeds);
+        return -1;
+    }
     DIR *d = opendir(seeds.ptr);
     if (!d) {
         qr_error_sys(err, QR_EX_NOINPUT, errno, seeds.ptr, "cannot open the manuscript folder");
@@ -311,8 +326,12 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     for (int i = 0; i < n; i++) {
         qr_buf_reset(&path);
         qr_buf_addf(&path, "%s/%s", seeds.ptr, names[i]);
+        /* files, and links (the reader resolves and checks them: a
+         * dangling link or a loop is an error, not a file left out) */
         struct stat st;
-        if (stat(path.ptr, &st) == 0 && S_ISREG(st.st_mode))
+        if (lstat(path.ptr, &st) == 0 &&
+            (S_ISREG(st.st_mode) ||
+             (S_ISLNK(st.st_mode) && (stat(path.ptr, &st) < 0 || !S_ISDIR(st.st_mode)))))
             S_inputs_add(in, path.ptr);
         free(names[i]);
     }
@@ -412,7 +431,8 @@ static int S_read_book(const inputs *in, qr_doc *doc, time_t *newest, qr_error *
         const char *path = in->paths[i];
         qr_note("reading %s", path);
         qr_buf_reset(&data);
-        if (qr_read_file(path, &data, err) < 0)
+        /* inside the project, or a file given alone inside its folder */
+        if (qr_read_file_inside(in->project, path, SIZE_MAX, &data, err) < 0)
             goto fail;
         struct stat st;
         if (stat(path, &st) == 0 && st.st_mtime > *newest)
@@ -633,7 +653,7 @@ static qr_epub_page *S_pages(const qr_layout *lay, const qr_doc *doc, int *n)
 /* css_path: the stylesheet to use instead of styles/epub.css, or NULL.
  * lay: the print edition, whose pages the EPUB marks, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
+                        const char *project, const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
                         qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
@@ -646,7 +666,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
         qr_buf_init(&fontbuf[i]);
     S_datadir(&dd);
     if (css_path) {
-        if (qr_read_file(css_path, &css, err) < 0)
+        if (qr_read_file_inside(project, css_path, SIZE_MAX, &css, err) < 0)
             goto done;
         style.name = "book.css";
         style.data = css.ptr;
@@ -857,6 +877,16 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
     }
     /* made once the book is laid out: a book that cannot be (an unknown
      * font) leaves no empty output folder behind */
+    struct stat dst;
+    if (!opt->out_dir && in.project && lstat(out_dir.ptr, &dst) == 0 &&
+        qr_path_check_dir_inside(in.project, out_dir.ptr, &err) < 0) {
+        if (err.code == QR_EX_DATAERR) {
+            char why[sizeof err.msg];
+            snprintf(why, sizeof why, "%s", err.msg);
+            qr_error_set(&err, QR_EX_DATAERR, out_dir.ptr, 0, 0, "the output folder %.900s", why);
+        }
+        goto fail;
+    }
     if (S_make_dir(out_dir.ptr, &err) < 0)
         goto fail;
     if (opt->formats & FORMAT_EPUB) {
@@ -866,7 +896,7 @@ static int S_cmd(int cmd, int argc, char **argv, const options *cli_opt)
         S_slug(doc, &in, &path);
         qr_buf_adds(&path, ".epub");
         qr_note("writing %s", path.ptr);
-        if (S_write_epub(doc, modified, path.ptr, opt->progress, man.stylesheet.path,
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, in.project, man.stylesheet.path,
                          opt->no_page_list ? NULL : lay, &a11y, &err) < 0)
             goto fail;
         if (qr_log_level() >= QR_LOG_NORMAL && opt->progress)
@@ -922,6 +952,7 @@ int main(int argc, char **argv)
         {"recto-chapters", no_argument, NULL, OPT_RECTO},
         {"break", required_argument, NULL, OPT_BREAK},
         {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
+        {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
         {NULL, 0, NULL, 0},
     };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
@@ -968,6 +999,7 @@ int main(int argc, char **argv)
             break;
         case OPT_STATS: opt.stats = 1; break;
         case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
+        case OPT_ALLOW_OUTSIDE: qr_path_set_allow_outside(1); break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
                 fprintf(stderr,

@@ -76,6 +76,7 @@ static const struct {
     {"manifest", suite_manifest},
     {"regress", suite_regress},
     {"bad", suite_bad},
+    {"links", suite_links},
     {"markdown", suite_markdown},
     {"epub_rich", suite_epub_rich},
     {"pdf_rich", suite_pdf_rich},

@@ -142,6 +142,7 @@ void suite_pdf(void);
 void suite_linebreak(void);
 void suite_manifest(void);
 void suite_bad(void);
+void suite_links(void);
 void suite_markdown(void);
 void suite_epub_rich(void);
 void suite_pdf_rich(void);

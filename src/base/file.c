@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,47 +11,46 @@
 
 #include "base.h"
 
-int qr_read_file(const char *path, qr_buf *out, qr_error *err)
+int qr_read_fd(int fd, const char *path, size_t max, qr_buf *out, qr_error *err)
 {
-    /* O_NONBLOCK: opening a named pipe must not wait for a writer (it is
-     * refused below as not a regular file); regular files ignore the flag. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return qr_error_sys(err, QR_EX_NOINPUT, errno,
-                            path, "cannot open");
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
-        goto fail;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "is a directory, not a file");
-        goto fail;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
-        goto fail;
-    }
-    qr_buf_grow(out, (size_t)st.st_size);
+    if (fstat(fd, &st) < 0)
+        return qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
+    if (S_ISDIR(st.st_mode))
+        return qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "is a directory, not a file");
+    if (!S_ISREG(st.st_mode))
+        return qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
+    if ((unsigned long long)st.st_size > max)
+        return 1;
+    qr_buf_grow(out, (size_t)st.st_size + 1);
     for (;;) {
+        if (out->len > max) /* grew while being read */
+            return 1;
         qr_buf_grow(out, 65536);
         ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
-            goto fail;
+            return qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
         }
         if (n == 0)
             break;
         out->len += (size_t)n;
     }
     out->ptr[out->len] = '\0';
+    return out->len > max ? 1 : 0;
+}
+
+int qr_read_file(const char *path, qr_buf *out, qr_error *err)
+{
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer (it is
+     * refused as not a regular file); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return qr_error_sys(err, QR_EX_NOINPUT, errno, path, "cannot open");
+    int rc = qr_read_fd(fd, path, SIZE_MAX, out, err);
     close(fd);
-    return 0;
-fail:
-    close(fd);
-    return -1;
+    return rc < 0 ? -1 : 0;
 }
 
 /*
