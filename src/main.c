@@ -296,12 +296,13 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     qr_buf_addf(&seeds, "%s/seeds", dir);
     /* a linked seeds/ must stay inside the project too */
     if (qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
-        if (err->code == QR_EX_DATAERR) {
-            char why[sizeof err->msg];
-            snprintf(why, sizeof why, "%s", err->msg);
-            qr_error_set(err, QR_EX_DATAERR, seeds.ptr, 0, 0, "the manuscript folder %.900s",
-                         why);
-        }
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        if (err->sys_errno)
+            qr_error_sys(err, QR_EX_NOINPUT, err->sys_errno, seeds.ptr,
+                         "cannot open the manuscript folder");
+        else
+            qr_error_set(err, err->code, seeds.ptr, 0, 0, "the manuscript folder %.900s", why);
         qr_buf_release(&seeds);
         return -1;
     }

@@ -27,7 +27,6 @@ const char *qt_quire_path(void)
     return q && *q ? q : "./quire";
 }
 
-
 double qt_now(void)
 {
     struct timespec ts;
@@ -58,6 +57,7 @@ int qt_child_run(const char *const args[], int flags, int sig, double delay_ms, 
     argv[n] = NULL;
     r->status = -1;
     r->seconds = 0;
+    r->cpu = 0;
     r->max_rss_kb = 0;
     qr_buf_reset(&r->err);
     mkdir("tests/out", 0777);
@@ -111,6 +111,8 @@ int qt_child_run(const char *const args[], int flags, int sig, double delay_ms, 
     }
     r->seconds = qt_now() - start;
     r->max_rss_kb = ru.ru_maxrss;
+    r->cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+             (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     qt_read(errfile, &r->err);
     if (WIFEXITED(status))
         r->status = WEXITSTATUS(status);
@@ -118,4 +120,3 @@ int qt_child_run(const char *const args[], int flags, int sig, double delay_ms, 
         r->status = 128 + WTERMSIG(status);
     return r->status;
 }
-

@@ -64,7 +64,8 @@ static const S_case cases[] = {
      "proj/dist",
      NULL},
     {"a link inside the project",
-     {{'f', "proj/drafts/a.md", chapter_a}, {'d', "proj/seeds", NULL},
+     {{'f', "proj/drafts/a.md", chapter_a},
+      {'d', "proj/seeds", NULL},
       {'l', "proj/seeds/a.md", "../drafts/a.md"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      0,
@@ -72,7 +73,8 @@ static const S_case cases[] = {
      "proj/dist",
      "Text of a."},
     {"a link loop",
-     {{'f', "proj/seeds/a.md", chapter_a}, {'l', "proj/seeds/b.md", "c.md"},
+     {{'f', "proj/seeds/a.md", chapter_a},
+      {'l', "proj/seeds/b.md", "c.md"},
       {'l', "proj/seeds/c.md", "b.md"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      66,
@@ -94,7 +96,8 @@ static const S_case cases[] = {
      "proj/dist",
      NULL},
     {"seeds/ a link to a folder outside",
-     {{'f', "outside/seeds/a.md", chapter_a}, {'d', "proj", NULL},
+     {{'f', "outside/seeds/a.md", chapter_a},
+      {'d', "proj", NULL},
       {'l', "proj/seeds", "../outside/seeds"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      65,
@@ -112,7 +115,8 @@ static const S_case cases[] = {
      {{'d', "proj", NULL}, {'l', "proj/seeds", "nowhere"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      66,
-     "proj/seeds: error: is a dangling link: its target 'nowhere' does not exist",
+     "proj/seeds: error: the manuscript folder is a dangling link: its target 'nowhere' does not "
+     "exist",
      "proj/dist",
      NULL},
     {"an image linked outside",
@@ -170,7 +174,8 @@ static const S_case cases[] = {
      "proj/dist",
      NULL},
     {"a link to a named pipe inside",
-     {{'f', "proj/seeds/a.md", chapter_a}, {'n', "proj/pipe", NULL},
+     {{'f', "proj/seeds/a.md", chapter_a},
+      {'n', "proj/pipe", NULL},
       {'l', "proj/seeds/b.md", "../pipe"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      66,
@@ -178,7 +183,8 @@ static const S_case cases[] = {
      "proj/dist",
      NULL},
     {"dist/ a link to a folder outside",
-     {{'f', "proj/seeds/a.md", chapter_a}, {'d', "outside/dist", NULL},
+     {{'f', "proj/seeds/a.md", chapter_a},
+      {'d', "outside/dist", NULL},
       {'l', "proj/dist", "../outside/dist"}},
      {"build", "-f", "epub", "--no-page-list", "@proj"},
      65,
@@ -299,8 +305,7 @@ static void S_run_case(const S_case *c, int index)
         qt_fail(__FILE__, __LINE__, "%s: %d files in %s after an error", c->name, entries,
                 dist.ptr);
     if (c->status == 0 && entries != 1)
-        qt_fail(__FILE__, __LINE__, "%s: %d files in %s, not one book", c->name, entries,
-                dist.ptr);
+        qt_fail(__FILE__, __LINE__, "%s: %d files in %s, not one book", c->name, entries, dist.ptr);
     if (c->dump) {
         /* what the book holds: the same input, dumped */
         int allow = 0;

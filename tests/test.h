@@ -113,6 +113,7 @@ long qt_words_in_order(const char *src, size_t src_len, const char *text, size_t
 typedef struct qt_child {
     int status;      /* exit status, 128+N for signal N, -1: did not run or timed out */
     double seconds;  /* wall-clock time */
+    double cpu;      /* CPU time, user and system */
     long max_rss_kb; /* peak resident memory */
     qr_buf err;      /* what it printed on stderr */
 } qt_child;
@@ -143,6 +144,7 @@ void suite_linebreak(void);
 void suite_manifest(void);
 void suite_bad(void);
 void suite_links(void);
+void suite_hostile(void);
 void suite_markdown(void);
 void suite_epub_rich(void);
 void suite_pdf_rich(void);

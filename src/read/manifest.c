@@ -787,6 +787,31 @@ static yaml_node_t *S_too_much_reached(yaml_document_t *doc)
     return NULL;
 }
 
+/*
+ * The tag of a node when it is not one of YAML 1.1's core types (str, int,
+ * float, bool, null, timestamp, seq, map), as written into buf ("!!binary",
+ * "!x"), else NULL: a !!binary value, say, would be taken for its base64
+ * text.
+ */
+static const char *S_odd_tag(const yaml_node_t *n, char *buf, size_t size)
+{
+    static const char core[] = "tag:yaml.org,2002:";
+    static const char *const ok[] = {"str", "int", "float", "bool", "null", "timestamp", "seq",
+                                     "map"};
+    const char *tag = (const char *)n->tag;
+    if (!tag)
+        return NULL;
+    if (strncmp(tag, core, sizeof core - 1) != 0) {
+        snprintf(buf, size, "%s", tag);
+        return buf;
+    }
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(tag + sizeof core - 1, ok[i]) == 0)
+            return NULL;
+    snprintf(buf, size, "!!%s", tag + sizeof core - 1);
+    return buf;
+}
+
 int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, qr_arena *a,
                      qr_error *err)
 {
@@ -839,12 +864,21 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
     yaml_document_delete(&extra);
     if (second)
         goto cleanup;
-    for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++)
+    for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++) {
         if (n->type == YAML_SCALAR_NODE && n->data.scalar.length > QR_MANIFEST_MAX_VALUE) {
             S_fail(&c, n, QR_EX_DATAERR, "a value of %zu bytes; values are at most %d KiB",
                    n->data.scalar.length, QR_MANIFEST_MAX_VALUE / 1024);
             goto cleanup;
         }
+        char tagbuf[64];
+        const char *tag = S_odd_tag(n, tagbuf, sizeof tagbuf);
+        if (tag) {
+            S_fail(&c, n, QR_EX_DATAERR,
+                   "a value tagged %s; the manifest takes text, lists and mappings, untagged",
+                   tag);
+            goto cleanup;
+        }
+    }
     yaml_node_t *much = S_too_much_reached(&doc);
     if (much) {
         S_fail(&c, much, QR_EX_DATAERR,
