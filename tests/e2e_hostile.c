@@ -11,11 +11,13 @@
  * whole EPUB and PDF after a success.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -605,6 +607,144 @@ static void S_run_case(const S_case *c, int index)
     qr_buf_release(&r.err);
 }
 
+/* Builds at once, and builds killed -------------------------------------- */
+
+/* A book of some size (a few tenths of a second to build), in dir. */
+static void S_medium_book(const char *dir)
+{
+    qr_buf t = QR_BUF_INIT;
+    qr_buf_adds(&t, "# Harbour\n\n");
+    for (int i = 0; i < 1500; i++)
+        qr_buf_addf(&t,
+                    "Paragraph %d of the harbour book, where the boats come in at dusk and "
+                    "the nets are hung to dry along the quay.\n\n",
+                    i);
+    qr_buf_adds(&t, "The last words.\n");
+    S_put(dir, "seeds/ch.md", t.ptr, t.len);
+    qr_buf_release(&t);
+}
+
+/* Starts quire with args (after argv[0]), output discarded. */
+static pid_t S_spawn(const char *const args[])
+{
+    const char *argv[8] = {qt_quire_path()};
+    for (int i = 0; args[i] && i < 6; i++)
+        argv[i + 1] = args[i];
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int S_wait(pid_t pid)
+{
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* The book in dist/ is whole: the EPUB's spine and the PDF's text hold the
+ * last words, and nothing else is there. */
+static void S_check_whole(const char *what, const char *dist)
+{
+    qr_buf epub = QR_BUF_INIT, pdf = QR_BUF_INIT, nav = QR_BUF_INIT, text = QR_BUF_INIT;
+    int tmp, docs = 0;
+    int n = S_entries(dist, &tmp);
+    if (n != 2 || tmp)
+        qt_fail(__FILE__, __LINE__, "%s: %d files in dist/%s", what, n,
+                tmp ? ", a temporary among them" : "");
+    qr_buf_addf(&epub, "%s/harbour.epub", dist);
+    qr_buf_addf(&pdf, "%s/harbour.pdf", dist);
+    if (qt_epub_spine_text(epub.ptr, &nav, &text, NULL, &docs) != 0 ||
+        !strstr(text.ptr, "The last words."))
+        qt_fail(__FILE__, __LINE__, "%s: %s is not whole", what, epub.ptr);
+    qr_buf_reset(&text);
+    const char *pt[] = {"pdftotext", pdf.ptr, "-", NULL};
+    if (qt_run(pt, NULL, &text, NULL) != 0 || !strstr(text.ptr, "The last words."))
+        qt_fail(__FILE__, __LINE__, "%s: %s is not whole", what, pdf.ptr);
+    qr_buf_release(&epub);
+    qr_buf_release(&pdf);
+    qr_buf_release(&nav);
+    qr_buf_release(&text);
+}
+
+/* Two builds of one book into one dist/ at once: both finish, and each
+ * file is whole (one build's, or the other's). */
+static void test_concurrent(void)
+{
+    qr_buf dir = QR_BUF_INIT, dist = QR_BUF_INIT;
+    qt_scratch("hostile-concurrent", &dir);
+    S_medium_book(dir.ptr);
+    qr_buf_addf(&dist, "%s/dist", dir.ptr);
+    mkdir(dist.ptr, 0777);
+    for (int round = 0; round < 3; round++) {
+        const char *args[] = {"build", dir.ptr, NULL};
+        pid_t a = S_spawn(args), b = S_spawn(args);
+        int ra = S_wait(a), rb = S_wait(b);
+        if (ra != 0 || rb != 0)
+            qt_fail(__FILE__, __LINE__, "two builds at once: exit %d and %d", ra, rb);
+        S_check_whole("two builds at once", dist.ptr);
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&dist);
+}
+
+/*
+ * A build killed by SIGKILL cannot remove its temporary: the next build
+ * removes those whose process is gone, and leaves those of a process that
+ * still runs. A temporary of a dead process is planted (a child that has
+ * exited), and builds are killed at times spread over a build's length.
+ */
+static void test_sigkill(void)
+{
+    qr_buf dir = QR_BUF_INIT, dist = QR_BUF_INIT, p = QR_BUF_INIT;
+    qt_child r = {0};
+    qt_scratch("hostile-sigkill", &dir);
+    S_medium_book(dir.ptr);
+    qr_buf_addf(&dist, "%s/dist", dir.ptr);
+    const char *args[] = {"build", dir.ptr, NULL};
+    if (qt_child_run(args, 0, 0, 0, 60, &r) != 0)
+        qt_fail(__FILE__, __LINE__, "build: exit %d: %s", r.status, r.err.ptr);
+    double length_ms = r.seconds * 1000;
+    /* killed at 10%, 30%, ... 90% of a build */
+    for (int k = 1; k <= 9; k += 2) {
+        qt_child_run(args, 0, SIGKILL, length_ms * k / 10, 60, &r);
+        if (r.status != 0 && r.status != 128 + SIGKILL)
+            qt_fail(__FILE__, __LINE__, "killed build: exit %d", r.status);
+    }
+    /* planted: a dead process's temporaries, and a living one's */
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    S_wait(dead);
+    qr_buf_addf(&p, "%s/harbour.epub.tmp.%ld.AbC123", dist.ptr, (long)dead);
+    qt_write(p.ptr, "half", 4);
+    qr_buf_reset(&p);
+    qr_buf_addf(&p, "%s/harbour.pdf.tmp.%ld.XyZ789", dist.ptr, (long)dead);
+    qt_write(p.ptr, "half", 4);
+    qr_buf_reset(&p);
+    qr_buf_addf(&p, "%s/harbour.pdf.tmp.%ld.LiVe00", dist.ptr, (long)getpid());
+    qt_write(p.ptr, "in use", 6);
+    if (qt_child_run(args, 0, 0, 0, 60, &r) != 0)
+        qt_fail(__FILE__, __LINE__, "the build after: exit %d: %s", r.status, r.err.ptr);
+    struct stat st;
+    CHECK(stat(p.ptr, &st) == 0); /* a running process's temporary stays */
+    unlink(p.ptr);
+    S_check_whole("the build after builds killed", dist.ptr);
+    qr_buf_release(&dir);
+    qr_buf_release(&dist);
+    qr_buf_release(&p);
+    qr_buf_release(&r.err);
+}
+
 static void test_inputs(void)
 {
     for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++)
@@ -614,4 +754,6 @@ static void test_inputs(void)
 void suite_hostile(void)
 {
     qt_case("hostile/inputs", test_inputs);
+    qt_case("hostile/concurrent", test_concurrent);
+    qt_case("hostile/sigkill", test_sigkill);
 }

@@ -137,7 +137,9 @@ int qr_utf8_decode(const char *s, size_t len, uint32_t *cp);
  * Files. qr_read_file reads a whole regular file (owned, NUL-terminated).
  * qr_write_file_atomic writes `data` to a temporary file in the folder of
  * `path`, syncs it and renames it over `path`: `path` is either the old
- * file or the whole new one, never a part.
+ * file or the whole new one, never a part. The temporary is named
+ * PATH.tmp.PID.XXXXXX; those of PATH whose process is gone (killed by
+ * SIGKILL) are removed first, those of running processes left alone.
  */
 int qr_read_file(const char *path, qr_buf *out, qr_error *err);
 int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err);

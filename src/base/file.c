@@ -1,4 +1,5 @@
 /* file.c: whole-file reads and atomic writes (temporary file + rename). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -92,10 +93,45 @@ void qr_tmp_cleanup(void)
     }
 }
 
+/*
+ * Removes the temporaries of `path` that processes no longer running left
+ * (a build killed by SIGKILL cannot remove its own): PATH.tmp.PID.XXXXXX
+ * whose PID is gone. Those of running builds (two into one folder) stay.
+ */
+static void S_clean_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    qr_buf dir = QR_BUF_INIT, prefix = QR_BUF_INIT;
+    if (slash)
+        qr_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+    else
+        qr_buf_adds(&dir, ".");
+    qr_buf_addf(&prefix, "%s.tmp.", slash ? slash + 1 : path);
+    DIR *d = opendir(dir.ptr);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, prefix.ptr, prefix.len) != 0)
+            continue;
+        char *end;
+        const char *digits = e->d_name + prefix.len;
+        long pid = strtol(digits, &end, 10);
+        if (end == digits || *end != '.' || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    qr_buf_release(&dir);
+    qr_buf_release(&prefix);
+}
+
 int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err)
 {
     qr_buf tmp = QR_BUF_INIT;
-    qr_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
+    S_clean_stale(path);
+    /* the PID in the name: a later build knows whether its maker still runs */
+    qr_buf_addf(&tmp, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
     /* The signals that remove temporary files wait while the file is made
      * and registered (and below, renamed and unregistered): no moment when
      * the file exists but the handler does not know it. */
