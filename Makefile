@@ -145,7 +145,8 @@ $(FUZZ_RUNS): fuzz-%: tests/fuzz/fuzz_%
 
 # `make fuzz-merge` minimises the seed corpora in place (libFuzzer's
 # -merge=1: the smallest set of inputs with the same coverage), each with
-# the target that reads its inputs as they are meant: corpus_text with
+# the target that reads its inputs as they are meant (the inputs kept keep
+# their names): corpus_text with
 # fuzz_epub (the plain-text reader and the EPUB writer), corpus_manifest
 # with fuzz_manifest, corpus_markdown with fuzz_markdown (fuzz_book picks
 # its reader by the first byte, so it would judge half of each corpus by
@@ -160,7 +161,9 @@ fuzz-merge: $(FUZZ_TARGETS)
 			tests/out/fuzz/merge-$$c tests/fuzz/corpus_$$c >tests/out/fuzz/merge-$$c.log 2>&1 \
 			|| { cat tests/out/fuzz/merge-$$c.log; exit 1; }; \
 		before=$$(ls tests/fuzz/corpus_$$c | wc -l); \
-		rm -f tests/fuzz/corpus_$$c/*; cp tests/out/fuzz/merge-$$c/* tests/fuzz/corpus_$$c/; \
+		for f in tests/fuzz/corpus_$$c/*; do \
+			[ -e tests/out/fuzz/merge-$$c/$$(sha1sum <"$$f" | cut -c1-40) ] || rm "$$f"; \
+		done; \
 		echo "corpus_$$c: $$before inputs -> $$(ls tests/fuzz/corpus_$$c | wc -l) (fuzz_$$t)"; \
 	done
 
