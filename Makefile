@@ -206,14 +206,46 @@ tests/fuzz/fuzz_book: tests/fuzz/fuzz_book.c $(LIB_SRC) $(wildcard src/*/*.h tes
 FUZZ_RUNS    := $(patsubst tests/fuzz/fuzz_%,fuzz-%,$(FUZZ_TARGETS))
 .PHONY: $(FUZZ_RUNS)
 fuzz: $(FUZZ_RUNS)
+# Each run's log is tests/out/fuzz/NAME.log; its last line (libFuzzer's
+# "Done N runs in S second(s)") is printed, and the whole log on a finding,
+# which fails the run (libFuzzer's exit status).
 $(FUZZ_RUNS): fuzz-%: tests/fuzz/fuzz_%
 	@mkdir -p tests/out/fuzz/$*
 	@echo "fuzz_$*: $(FUZZ_SECONDS) s"
-	$(SAN_ENV_asan) tests/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) \
+	@$(SAN_ENV_asan) tests/fuzz/fuzz_$* -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=$(or $(FUZZ_MAXLEN_$*),65536) \
-		-timeout=10 \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-dict=tests/fuzz/$(word 1,$(FUZZ_IN_$*)) -artifact_prefix=tests/out/fuzz/$*- \
-		tests/out/fuzz/$* $(addprefix tests/fuzz/,$(wordlist 2,9,$(FUZZ_IN_$*)))
+		tests/out/fuzz/$* $(addprefix tests/fuzz/,$(wordlist 2,9,$(FUZZ_IN_$*))) \
+		>tests/out/fuzz/$*.log 2>&1; \
+	status=$$?; \
+	if [ $$status -ne 0 ]; then cat tests/out/fuzz/$*.log; \
+		echo "fuzz_$*: FINDING (exit $$status), inputs in tests/out/fuzz/$*-*"; exit $$status; fi; \
+	echo "fuzz_$*: $$(grep -E '^Done [0-9]+ runs' tests/out/fuzz/$*.log), no finding"
+
+# `make fuzz-merge` minimises the seed corpora in place (libFuzzer's
+# -merge=1: the smallest set of inputs with the same coverage), each with
+# the target that reads its inputs as they are meant (the inputs kept keep
+# their names): corpus_text with
+# fuzz_epub (the plain-text reader and the EPUB writer), corpus_manifest
+# with fuzz_manifest, corpus_markdown with fuzz_markdown (fuzz_book picks
+# its reader by the first byte, so it would judge half of each corpus by
+# the wrong one). Run it after adding seeds, so that the corpora grow only
+# by inputs that reach new code.
+FUZZ_MERGE := text:epub manifest:manifest markdown:markdown
+.PHONY: fuzz-merge
+fuzz-merge: $(FUZZ_TARGETS)
+	@for m in $(FUZZ_MERGE); do c=$${m%%:*}; t=$${m##*:}; \
+		rm -rf tests/out/fuzz/merge-$$c; mkdir -p tests/out/fuzz/merge-$$c; \
+		$(SAN_ENV_asan) tests/fuzz/fuzz_$$t -merge=1 -max_len=65536 \
+			tests/out/fuzz/merge-$$c tests/fuzz/corpus_$$c >tests/out/fuzz/merge-$$c.log 2>&1 \
+			|| { cat tests/out/fuzz/merge-$$c.log; exit 1; }; \
+		before=$$(ls tests/fuzz/corpus_$$c | wc -l); \
+		for f in tests/fuzz/corpus_$$c/*; do \
+			[ -e tests/out/fuzz/merge-$$c/$$(sha1sum <"$$f" | cut -c1-40) ] || rm "$$f"; \
+		done; \
+		echo "corpus_$$c: $$before inputs -> $$(ls tests/fuzz/corpus_$$c | wc -l) (fuzz_$$t)"; \
+	done
 
 clean: clean-reliability
 clean-reliability:

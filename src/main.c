@@ -33,6 +33,7 @@ enum {
     OPT_LIST_FONTS,
     OPT_TITLE,
     OPT_AUTHOR,
+    OPT_ALLOW_OUTSIDE,
 };
 
 /* Signals ----------------------------------------------------------------- */
@@ -82,6 +83,7 @@ static const struct option longopts[] = {
     {"recto-chapters", no_argument, NULL, OPT_RECTO},
     {"break", required_argument, NULL, OPT_BREAK},
     {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
+    {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
     {"title", required_argument, NULL, OPT_TITLE},
     {"author", required_argument, NULL, OPT_AUTHOR},
     {NULL, 0, NULL, 0},
@@ -225,6 +227,7 @@ int main(int argc, char **argv)
         case OPT_AUTHOR: author = optarg; break;
         case OPT_STATS: opt.stats = 1; break;
         case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
+        case OPT_ALLOW_OUTSIDE: qr_path_set_allow_outside(1); break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
                 fprintf(stderr,

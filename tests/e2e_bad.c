@@ -32,118 +32,7 @@
 /* Declared in test.h too; repeated so this file builds warning-free alone. */
 void suite_bad(void);
 
-/* The program under test: $QUIRE (a sanitizer build, say), else ./quire. */
-static const char *S_quire_path(void)
-{
-    const char *q = getenv("QUIRE");
-    return q && *q ? q : "./quire";
-}
-
-/* How a run of quire went. */
-typedef struct run {
-    int status;      /* exit status, 128+N for signal N, -1: did not run or timed out */
-    double seconds;  /* wall-clock time */
-    long max_rss_kb; /* peak resident memory */
-    qr_buf err;      /* what it printed on stderr */
-} run;
-
-enum { RUN_NOBODY = 1 << 0 }; /* run as the user nobody (only as root) */
-
-#define NOBODY_UID 65534
-#define NOBODY_FAILED 125 /* the child could not become nobody */
-
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void S_sleep_ms(double ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)((ms - 1000.0 * (time_t)(ms / 1000)) * 1e6)};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
-/*
- * Runs quire with args (NULL-terminated, after argv[0]), stdin from
- * /dev/null, stdout discarded, stderr kept in r->err. With sig > 0, sends
- * sig delay_ms after the start. A run longer than timeout_s is killed and
- * fails the case. Returns r->status.
- */
-static int S_run(const char *const args[], int flags, int sig, double delay_ms, int timeout_s,
-                 run *r)
-{
-    const char *argv[16] = {S_quire_path()};
-    int n = 1;
-    for (; args[n - 1] && n < 15; n++)
-        argv[n] = args[n - 1];
-    argv[n] = NULL;
-    r->status = -1;
-    r->seconds = 0;
-    r->max_rss_kb = 0;
-    qr_buf_reset(&r->err);
-    mkdir("tests/out", 0777);
-    const char *errfile = "tests/out/e2e-bad.stderr";
-    double start = S_now();
-    pid_t pid = fork();
-    if (pid < 0) {
-        qt_fail(__FILE__, __LINE__, "fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        int er = open(errfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        dup2(in, 0);
-        dup2(out, 1);
-        dup2(er, 2);
-        if ((flags & RUN_NOBODY) &&
-            (setgroups(0, NULL) < 0 || setgid(NOBODY_UID) < 0 || setuid(NOBODY_UID) < 0)) {
-            fprintf(stderr, "cannot become nobody: %s\n", strerror(errno));
-            _exit(NOBODY_FAILED);
-        }
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    if (sig > 0) {
-        S_sleep_ms(delay_ms);
-        kill(pid, sig); /* a finished child is a zombie until waited: no harm */
-    }
-    int status = 0;
-    struct rusage ru;
-    memset(&ru, 0, sizeof ru);
-    for (;;) {
-        pid_t w = wait4(pid, &status, WNOHANG, &ru);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            qt_fail(__FILE__, __LINE__, "wait: %s", strerror(errno));
-            return -1;
-        }
-        if (S_now() - start > timeout_s) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            qt_read(errfile, &r->err);
-            qt_fail(__FILE__, __LINE__, "%s %s: no result after %d s: killed", argv[1], argv[n - 1],
-                    timeout_s);
-            return -1;
-        }
-        S_sleep_ms(2);
-    }
-    r->seconds = S_now() - start;
-    r->max_rss_kb = ru.ru_maxrss;
-    qt_read(errfile, &r->err);
-    if (WIFEXITED(status))
-        r->status = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-        r->status = 128 + WTERMSIG(status);
-    return r->status;
-}
-
-static void S_report(const char *what, const run *r)
+static void S_report(const char *what, const qt_child *r)
 {
     if (qt_verbose())
         fprintf(stderr, "  %s: exit %d, %.2f s, %ld MB peak memory\n", what, r->status, r->seconds,
@@ -190,7 +79,7 @@ static void S_write(const char *path, const char *text, size_t len)
 static void test_special_files(void)
 {
     qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-special", &dir);
     qr_buf_addf(&out, "%s/out", dir.ptr);
     /* a named pipe: opening it for reading must not wait for a writer */
@@ -199,12 +88,12 @@ static void test_special_files(void)
         qt_fail(__FILE__, __LINE__, "mkfifo %s: %s", path.ptr, strerror(errno));
     } else {
         const char *a[] = {"build", "-f", "epub", "-o", out.ptr, path.ptr, NULL};
-        CHECK_INT_EQ(S_run(a, 0, 0, 0, 20, &r), 66);
+        CHECK_INT_EQ(qt_child_run(a, 0, 0, 0, 20, &r), 66);
         CHECK_CONTAINS(r.err.ptr, "pipe.txt: error: not a regular file");
     }
     /* a device */
     const char *dev[] = {"build", "-f", "epub", "-o", out.ptr, "/dev/null", NULL};
-    CHECK_INT_EQ(S_run(dev, 0, 0, 0, 20, &r), 66);
+    CHECK_INT_EQ(qt_child_run(dev, 0, 0, 0, 20, &r), 66);
     CHECK_CONTAINS(r.err.ptr, "/dev/null: error: not a regular file");
     /* a project whose seeds/ holds only a folder named like a manuscript */
     qr_buf_reset(&path);
@@ -214,7 +103,7 @@ static void test_special_files(void)
     qr_buf_reset(&path);
     qr_buf_addf(&path, "%s/project", dir.ptr);
     const char *proj[] = {"build", "-f", "epub", path.ptr, NULL};
-    CHECK_INT_EQ(S_run(proj, 0, 0, 0, 20, &r), 66);
+    CHECK_INT_EQ(qt_child_run(proj, 0, 0, 0, 20, &r), 66);
     CHECK_CONTAINS(r.err.ptr, "error: no manuscript files in this folder");
     CHECK(!S_exists(out.ptr));
     qr_buf_release(&dir);
@@ -231,14 +120,14 @@ static void S_build_big(const char *what, const char *dir, const char *src, cons
                         const char *entry, const char *needle)
 {
     qr_buf out = QR_BUF_INIT, book = QR_BUF_INIT, text = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qr_buf_addf(&out, "%s/out", dir);
     /* the reader and the EPUB writer at scale: --no-page-list, as laying
      * out 50 MB of one paragraph takes minutes and gigabytes (the
      * typesetter's growth is the growth suite's, its long words
      * bad/long-word-pdf's) */
     const char *a[] = {"build", "-f", "epub", "--no-page-list", "-o", out.ptr, src, NULL};
-    if (S_run(a, 0, 0, 0, 600, &r) != 0)
+    if (qt_child_run(a, 0, 0, 0, 600, &r) != 0)
         qt_fail(__FILE__, __LINE__, "%s: exit %d: %s", what, r.status, r.err.ptr);
     S_report(what, &r);
     qr_buf_addf(&book, "%s/%s", out.ptr, epub);
@@ -374,7 +263,7 @@ static void S_interrupt(int sig, const char *name)
 {
     qr_buf dir = QR_BUF_INIT, ref = QR_BUF_INIT, out = QR_BUF_INIT, book = QR_BUF_INIT;
     qr_buf refbook = QR_BUF_INIT, refdata = QR_BUF_INIT, now = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     const char *src = "tests/corpus/war-and-peace.txt";
     static const char old[] = "an older book of the same name";
     qr_buf_addf(&ref, "tests/out/bad-signal-%s", name);
@@ -387,7 +276,7 @@ static void S_interrupt(int sig, const char *name)
     qr_buf_addf(&refbook, "%s/war-and-peace.epub", ref.ptr);
     /* the whole build, uninterrupted: its bytes and its time */
     const char *a[] = {"build", "-f", "epub", "-o", ref.ptr, src, NULL};
-    if (S_run(a, 0, 0, 0, 300, &r) != 0 || qt_read(refbook.ptr, &refdata) != 0) {
+    if (qt_child_run(a, 0, 0, 0, 300, &r) != 0 || qt_read(refbook.ptr, &refdata) != 0) {
         qt_fail(__FILE__, __LINE__, "%s: the reference build failed: %s", src, r.err.ptr);
         goto done;
     }
@@ -398,7 +287,7 @@ static void S_interrupt(int sig, const char *name)
         S_write(book.ptr, old, sizeof old - 1);
         double delay = at[i] < 0 ? -at[i] : at[i] * whole_ms;
         const char *b[] = {"build", "-f", "epub", "-o", out.ptr, src, NULL};
-        int rc = S_run(b, 0, sig, delay, 300, &r);
+        int rc = qt_child_run(b, 0, sig, delay, 300, &r);
         if (rc == 0)
             finished++;
         else if (rc > 0)
@@ -449,7 +338,7 @@ static void test_sigterm(void)
 static void test_readonly_output(void)
 {
     qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, sub = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-readonly", &dir);
     qr_buf_addf(&out, "%s/out", dir.ptr);
     qr_buf_addf(&sub, "%s/sub", out.ptr);
@@ -457,11 +346,11 @@ static void test_readonly_output(void)
     chmod(dir.ptr, 0755);
     chmod(out.ptr, 0555);
     /* Root writes through any mode bits: the build runs as nobody then. */
-    int flags = geteuid() == 0 ? RUN_NOBODY : 0;
+    int flags = geteuid() == 0 ? QT_RUN_NOBODY : 0;
     const char *seed = "seeds/000_5b71d4f8b3bd2c5d.txt";
     const char *a[] = {"build", "-f", "epub", "-o", out.ptr, seed, NULL};
-    int rc = S_run(a, flags, 0, 0, 60, &r);
-    if (rc == NOBODY_FAILED && strstr(r.err.ptr, "cannot become nobody")) {
+    int rc = qt_child_run(a, flags, 0, 0, 60, &r);
+    if (rc == QT_NOBODY_FAILED && strstr(r.err.ptr, "cannot become nobody")) {
         qt_skip("running as root, and cannot switch to the user nobody to make a read-only "
                 "folder read-only");
         goto done;
@@ -475,7 +364,7 @@ static void test_readonly_output(void)
     CHECK_INT_EQ(S_count_files(out.ptr, NULL), 0);
     /* an output folder to be made inside it */
     const char *b[] = {"build", "-f", "epub", "-o", sub.ptr, seed, NULL};
-    CHECK_INT_EQ(S_run(b, flags, 0, 0, 60, &r), 73);
+    CHECK_INT_EQ(qt_child_run(b, flags, 0, 0, 60, &r), 73);
     CHECK_CONTAINS(r.err.ptr, "error: cannot create the output folder: Permission denied");
     CHECK_INT_EQ(S_count_files(out.ptr, NULL), 0);
 done:
@@ -501,7 +390,7 @@ static void test_title_paths(void)
     };
     qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, out = QR_BUF_INIT, path = QR_BUF_INIT;
     qr_buf data = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-paths", &dir);
     for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
         qr_buf_reset(&src);
@@ -512,7 +401,7 @@ static void test_title_paths(void)
         const char *mk[] = {"mkdir", "-p", out.ptr, NULL};
         qt_run(mk, NULL, NULL, NULL);
         const char *a[] = {"build", "-f", "epub", "-o", out.ptr, src.ptr, NULL};
-        CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 0);
+        CHECK_INT_EQ(qt_child_run(a, 0, 0, 0, 60, &r), 0);
         qr_buf_reset(&path);
         qr_buf_addf(&path, "%s/%s", out.ptr, cases[i].epub);
         if (!S_exists(path.ptr))
@@ -541,7 +430,7 @@ static void test_title_paths(void)
     qr_buf_reset(&src);
     qr_buf_addf(&src, "%s/a.txt", dir.ptr);
     const char *a[] = {"build", "-f", "epub", "-o", out.ptr, src.ptr, NULL};
-    CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 0);
+    CHECK_INT_EQ(qt_child_run(a, 0, 0, 0, 60, &r), 0);
     struct stat st;
     CHECK(lstat(path.ptr, &st) == 0 && S_ISREG(st.st_mode));
     CHECK(qt_read(outside.ptr, &data) == 0 && strcmp(data.ptr, "outside") == 0);
@@ -563,7 +452,7 @@ static void test_long_word_pdf(void)
 {
     qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, data = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf pdf = QR_BUF_INIT, text = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-long-word-pdf", &dir);
     qr_buf_addf(&src, "%s/word.txt", dir.ptr);
     qr_buf_addf(&out, "%s/out", dir.ptr);
@@ -576,7 +465,7 @@ static void test_long_word_pdf(void)
     qr_buf_adds(&data, " after the words.\n");
     S_write(src.ptr, data.ptr, data.len);
     const char *a[] = {"build", "-o", out.ptr, src.ptr, NULL};
-    if (S_run(a, 0, 0, 0, 300, &r) != 0)
+    if (qt_child_run(a, 0, 0, 0, 300, &r) != 0)
         qt_fail(__FILE__, __LINE__, "exit %d: %s", r.status, r.err.ptr);
     S_report("300- and 100,000-letter words, EPUB and PDF", &r);
     CHECK(!strstr(r.err.ptr, "overfull"));
@@ -690,7 +579,7 @@ static void test_huge_image(void)
         {8000, 8000, "seeds/ch.md:5:8: error: image 'images/huge.png' is 8000x8000 pixels"},
     };
     qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-huge-image", &dir);
     qr_buf_addf(&path, "%s/seeds/images", dir.ptr);
     const char *mk[] = {"mkdir", "-p", path.ptr, NULL};
@@ -704,14 +593,14 @@ static void test_huge_image(void)
      * 8000 x 8000 image would add 256 MB, a 20000 x 20000 one 1.6 GB
      * (relative, so that a sanitizer's own memory does not count) */
     const char *a0[] = {"build", dir.ptr, NULL};
-    CHECK_INT_EQ(S_run(a0, 0, 0, 0, 60, &r), 66);
+    CHECK_INT_EQ(qt_child_run(a0, 0, 0, 0, 60, &r), 66);
     long base_kb = r.max_rss_kb;
     for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
         qr_buf_reset(&path);
         qr_buf_addf(&path, "%s/seeds/images/huge.png", dir.ptr);
         S_write_png(path.ptr, cases[i].w, cases[i].h);
         const char *a[] = {"build", dir.ptr, NULL};
-        CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 65);
+        CHECK_INT_EQ(qt_child_run(a, 0, 0, 0, 60, &r), 65);
         S_report("a huge PNG", &r);
         CHECK_CONTAINS(r.err.ptr, cases[i].message);
         if (r.max_rss_kb > base_kb + 64 * 1024)
@@ -731,7 +620,7 @@ static void test_huge_image(void)
 static void test_unknown_font(void)
 {
     qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, out = QR_BUF_INIT;
-    run r = {0};
+    qt_child r = {0};
     qt_scratch("bad-font", &dir);
     qr_buf_addf(&path, "%s/seeds", dir.ptr);
     mkdir(path.ptr, 0777);
@@ -739,7 +628,7 @@ static void test_unknown_font(void)
     S_write(path.ptr, "Title\n\nText.\n", 13);
     qr_buf_addf(&out, "%s/dist", dir.ptr);
     const char *a[] = {"build", "--font", "No Such Font", dir.ptr, NULL};
-    CHECK_INT_EQ(S_run(a, 0, 0, 0, 60, &r), 65);
+    CHECK_INT_EQ(qt_child_run(a, 0, 0, 0, 60, &r), 65);
     CHECK_CONTAINS(r.err.ptr, "quire: error: font 'No Such Font' not found");
     CHECK(!S_exists(out.ptr));
     qr_buf_reset(&path);
@@ -747,12 +636,12 @@ static void test_unknown_font(void)
     static const char yaml[] = "title: X\nprint: {font: No Such Font}\n";
     S_write(path.ptr, yaml, sizeof yaml - 1);
     const char *b[] = {"build", dir.ptr, NULL};
-    CHECK_INT_EQ(S_run(b, 0, 0, 0, 60, &r), 65);
+    CHECK_INT_EQ(qt_child_run(b, 0, 0, 0, 60, &r), 65);
     CHECK_CONTAINS(r.err.ptr, "book.yaml:2:15: error: print.font 'No Such Font' not found");
     CHECK(!S_exists(out.ptr));
     /* the trace too */
     const char *c[] = {"trace", dir.ptr, NULL};
-    CHECK_INT_EQ(S_run(c, 0, 0, 0, 60, &r), 65);
+    CHECK_INT_EQ(qt_child_run(c, 0, 0, 0, 60, &r), 65);
     CHECK_CONTAINS(r.err.ptr, "book.yaml:2:15: error: print.font");
     qr_buf_release(&dir);
     qr_buf_release(&path);

@@ -78,6 +78,8 @@ static const struct {
     {"manifest", suite_manifest},
     {"regress", suite_regress},
     {"bad", suite_bad},
+    {"links", suite_links},
+    {"hostile", suite_hostile},
     {"markdown", suite_markdown},
     {"epub_rich", suite_epub_rich},
     {"pdf_rich", suite_pdf_rich},

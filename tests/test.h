@@ -107,6 +107,34 @@ long qt_words_in_order(const char *src, size_t src_len, const char *text, size_t
                        char *missing, size_t missing_size);
 
 /* Suites, one per file. ------------------------------------------------- */
+/* Children: quire run under a time limit, measured (child.c). ---------- */
+
+/* How a run of quire went. */
+typedef struct qt_child {
+    int status;      /* exit status, 128+N for signal N, -1: did not run or timed out */
+    double seconds;  /* wall-clock time */
+    double cpu;      /* CPU time, user and system */
+    long max_rss_kb; /* peak resident memory */
+    qr_buf err;      /* what it printed on stderr */
+} qt_child;
+
+enum { QT_RUN_NOBODY = 1 << 0 }; /* run as the user nobody (only as root) */
+#define QT_NOBODY_UID 65534
+#define QT_NOBODY_FAILED 125 /* the child could not become nobody */
+
+/* The program under test: $QUIRE (a sanitizer build, say), else ./quire. */
+const char *qt_quire_path(void);
+double qt_now(void);
+void qt_sleep_ms(double ms);
+/*
+ * Runs quire with args (NULL-terminated, after argv[0]), stdin from
+ * /dev/null, stdout discarded, stderr kept in r->err. With sig > 0, sends
+ * sig delay_ms after the start. A run longer than timeout_s is killed and
+ * fails the case. Returns r->status.
+ */
+int qt_child_run(const char *const args[], int flags, int sig, double delay_ms, int timeout_s,
+                 qt_child *r);
+
 void suite_base(void);
 void suite_text(void);
 void suite_epub(void);
@@ -115,6 +143,8 @@ void suite_pdf(void);
 void suite_linebreak(void);
 void suite_manifest(void);
 void suite_bad(void);
+void suite_links(void);
+void suite_hostile(void);
 void suite_markdown(void);
 void suite_epub_rich(void);
 void suite_pdf_rich(void);

@@ -143,7 +143,9 @@ int qr_utf8_decode(const char *s, size_t len, uint32_t *cp);
  * Files. qr_read_file reads a whole regular file (owned, NUL-terminated).
  * qr_write_file_atomic writes `data` to a temporary file in the folder of
  * `path`, syncs it and renames it over `path`: `path` is either the old
- * file or the whole new one, never a part.
+ * file or the whole new one, never a part. The temporary is named
+ * PATH.tmp.PID.XXXXXX; those of PATH whose process is gone (killed by
+ * SIGKILL) are removed first, those of running processes left alone.
  */
 int qr_read_file(const char *path, qr_buf *out, qr_error *err);
 int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err);
@@ -155,6 +157,8 @@ int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_erro
  * (QR_EX_NOINPUT when it cannot be opened or is not a regular file).
  */
 int qr_read_file_bounded(const char *path, size_t max, qr_buf *out, qr_error *err);
+/* qr_read_file_bounded on a descriptor already open (not closed here). */
+int qr_read_fd(int fd, const char *path, size_t max, qr_buf *out, qr_error *err);
 
 /*
  * Paths that must stay inside a folder: the manifest's paths and the
@@ -165,15 +169,30 @@ int qr_read_file_bounded(const char *path, size_t max, qr_buf *out, qr_error *er
  * -1 for an absolute path (out untouched); -2 when ".." climbs above where
  * the path starts.
  * qr_path_real_dir: owned, realpath(dir) ending in '/', or NULL with errno.
- * qr_path_resolve_inside resolves `path` (realpath: symlinks followed) and
- * checks it lies inside `root`, a qr_path_real_dir result (a prefix check
- * with the trailing slash, so /book-old is not inside /book). Returns 0
- * inside, 1 outside, with *real (owned) set either way; -1 with errno set
- * when the path cannot be resolved (ENOENT: it does not exist).
+ *
+ * A file read for a book is opened by qr_path_open_inside: `path` is
+ * resolved (realpath) and must lie inside `root` (a qr_path_real_dir
+ * result: a prefix check with the trailing slash, so /book-old is not inside
+ * /book); it is opened once, without following links, and the descriptor
+ * is checked to be that file (no link swapped in between). A link loop, a
+ * dangling link, a link leaving the root ("links outside WHERE to REAL",
+ * 65, unless qr_path_set_allow_outside), a folder and a special file each
+ * have their message. Returns the descriptor, *real (owned, may be NULL)
+ * set; or -1 with err set without a file (the caller says where).
+ * qr_read_file_inside reads path so opened, inside `dir` (the project
+ * folder), or dir NULL: inside the folder path is named in; returns as
+ * qr_read_file_bounded, err at `path`.
+ * qr_path_check_dir_inside: 0 when the folder `path` resolves inside `dir`,
+ * else -1 with err at path (a loop, a dangling link, a link leaving it).
  */
 int qr_path_normalize(const char *rel, qr_buf *out);
 char *qr_path_real_dir(const char *dir);
-int qr_path_resolve_inside(const char *root, const char *path, char **real);
+int qr_path_open_inside(const char *root, const char *where, const char *path, char **real,
+                        qr_error *err);
+int qr_read_file_inside(const char *dir, const char *path, size_t max, qr_buf *out,
+                        qr_error *err);
+int qr_path_check_dir_inside(const char *dir, const char *path, qr_error *err);
+void qr_path_set_allow_outside(int on);
 
 /*
  * Images (image.c). qr_image_sniff reads the headers of a PNG (the IHDR

@@ -1,7 +1,9 @@
 /* file.c: whole-file reads and atomic writes (temporary file + rename). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,47 +12,46 @@
 
 #include "base.h"
 
-int qr_read_file(const char *path, qr_buf *out, qr_error *err)
+int qr_read_fd(int fd, const char *path, size_t max, qr_buf *out, qr_error *err)
 {
-    /* O_NONBLOCK: opening a named pipe must not wait for a writer (it is
-     * refused below as not a regular file); regular files ignore the flag. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return qr_error_sys(err, QR_EX_NOINPUT, errno,
-                            path, "cannot open");
     struct stat st;
-    if (fstat(fd, &st) < 0) {
-        qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
-        goto fail;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "is a directory, not a file");
-        goto fail;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
-        goto fail;
-    }
-    qr_buf_grow(out, (size_t)st.st_size);
+    if (fstat(fd, &st) < 0)
+        return qr_error_sys(err, QR_EX_IOERR, errno, path, "cannot stat");
+    if (S_ISDIR(st.st_mode))
+        return qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "is a directory, not a file");
+    if (!S_ISREG(st.st_mode))
+        return qr_error_set(err, QR_EX_NOINPUT, path, 0, 0, "not a regular file");
+    if ((unsigned long long)st.st_size > max)
+        return 1;
+    qr_buf_grow(out, (size_t)st.st_size + 1);
     for (;;) {
+        if (out->len > max) /* grew while being read */
+            return 1;
         qr_buf_grow(out, 65536);
         ssize_t n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
-            goto fail;
+            return qr_error_sys(err, QR_EX_IOERR, errno, path, "read error");
         }
         if (n == 0)
             break;
         out->len += (size_t)n;
     }
     out->ptr[out->len] = '\0';
+    return out->len > max ? 1 : 0;
+}
+
+int qr_read_file(const char *path, qr_buf *out, qr_error *err)
+{
+    /* O_NONBLOCK: opening a named pipe must not wait for a writer (it is
+     * refused as not a regular file); regular files ignore the flag. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return qr_error_sys(err, QR_EX_NOINPUT, errno, path, "cannot open");
+    int rc = qr_read_fd(fd, path, SIZE_MAX, out, err);
     close(fd);
-    return 0;
-fail:
-    close(fd);
-    return -1;
+    return rc < 0 ? -1 : 0;
 }
 
 /*
@@ -92,10 +93,45 @@ void qr_tmp_cleanup(void)
     }
 }
 
+/*
+ * Removes the temporaries of `path` that processes no longer running left
+ * (a build killed by SIGKILL cannot remove its own): PATH.tmp.PID.XXXXXX
+ * whose PID is gone. Those of running builds (two into one folder) stay.
+ */
+static void S_clean_stale(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    qr_buf dir = QR_BUF_INIT, prefix = QR_BUF_INIT;
+    if (slash)
+        qr_buf_add(&dir, path, slash == path ? 1 : (size_t)(slash - path));
+    else
+        qr_buf_adds(&dir, ".");
+    qr_buf_addf(&prefix, "%s.tmp.", slash ? slash + 1 : path);
+    DIR *d = opendir(dir.ptr);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, prefix.ptr, prefix.len) != 0)
+            continue;
+        char *end;
+        const char *digits = e->d_name + prefix.len;
+        long pid = strtol(digits, &end, 10);
+        if (end == digits || *end != '.' || pid <= 0 || pid == (long)getpid())
+            continue;
+        if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    qr_buf_release(&dir);
+    qr_buf_release(&prefix);
+}
+
 int qr_write_file_atomic(const char *path, const void *data, size_t len, qr_error *err)
 {
     qr_buf tmp = QR_BUF_INIT;
-    qr_buf_addf(&tmp, "%s.tmp.XXXXXX", path);
+    S_clean_stale(path);
+    /* the PID in the name: a later build knows whether its maker still runs */
+    qr_buf_addf(&tmp, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
     /* The signals that remove temporary files wait while the file is made
      * and registered (and below, renamed and unregistered): no moment when
      * the file exists but the handler does not know it. */

@@ -7,6 +7,7 @@
  */
 #include <cairo.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "base.h"
 
@@ -154,6 +155,82 @@ static int S_jpeg_complete(const unsigned char *d, size_t len, const char **why)
     return -1;
 }
 
+/* The bytes a PNG's zlib data inflates to when it holds w x h pixels of
+ * the IHDR's kind: each row a filter byte and its pixels, per Adam7 pass
+ * when interlaced (PNG spec 7.2, 8.2). 0 for an IHDR this cannot be. */
+static unsigned long long S_png_raw_size(const unsigned char *ihdr)
+{
+    unsigned long w = S_be32(ihdr), h = S_be32(ihdr + 4);
+    unsigned depth = ihdr[8], color = ihdr[9], interlace = ihdr[12];
+    static const unsigned channels[7] = {1, 0, 3, 1, 2, 0, 4};
+    if (color > 6 || !channels[color] || depth == 0 || depth > 16)
+        return 0;
+    unsigned long long bpp = (unsigned long long)channels[color] * depth;
+    static const unsigned pass[7][4] = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4},
+                                        {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}};
+    static const unsigned whole[1][4] = {{0, 0, 1, 1}};
+    const unsigned(*p)[4] = interlace ? pass : whole;
+    int n = interlace ? 7 : 1;
+    unsigned long long total = 0;
+    for (int i = 0; i < n; i++) {
+        unsigned long long pw = w > p[i][0] ? (w - p[i][0] + p[i][2] - 1) / p[i][2] : 0;
+        unsigned long long ph = h > p[i][1] ? (h - p[i][1] + p[i][3] - 1) / p[i][3] : 0;
+        if (pw && ph)
+            total += ph * (1 + (pw * bpp + 7) / 8);
+    }
+    return total;
+}
+
+/*
+ * A decompression bomb: zlib data that inflates past what the PNG's pixels
+ * need (a few hundred KB can inflate to gigabytes, all of which a decoder
+ * would inflate and throw away). The IDAT chunks are inflated here into a
+ * small buffer, stopping at the first byte too many. 0 when the data fits.
+ */
+static int S_png_bomb(const unsigned char *d, size_t len, const char **why)
+{
+    size_t i = 8;
+    unsigned long long want = 0, got = 0;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+        return 0; /* cairo will say */
+    unsigned char out[65536];
+    int rc = 0, done = 0;
+    while (!done && i + 12 <= len) {
+        unsigned long clen = S_be32(d + i);
+        const unsigned char *type = d + i + 4, *cdata = d + i + 8;
+        if (clen > len - i - 12)
+            break; /* truncated: cairo will say */
+        if (memcmp(type, "IHDR", 4) == 0 && clen >= 13)
+            want = S_png_raw_size(cdata);
+        else if (memcmp(type, "IDAT", 4) == 0) {
+            z.next_in = (Bytef *)cdata;
+            z.avail_in = (uInt)clen;
+            while (z.avail_in > 0 && !done) {
+                z.next_out = out;
+                z.avail_out = sizeof out;
+                int zr = inflate(&z, Z_NO_FLUSH);
+                got += sizeof out - z.avail_out;
+                if (got > want + 1024) {
+                    *why = "the PNG's data inflates past the size of its pixels (a "
+                           "decompression bomb?)";
+                    rc = -1;
+                    done = 1;
+                } else if (zr == Z_STREAM_END || (zr != Z_OK && zr != Z_BUF_ERROR)) {
+                    done = 1; /* the end, or corrupt: cairo will say */
+                } else if (zr == Z_BUF_ERROR && z.avail_out != 0) {
+                    break; /* needs the next chunk */
+                }
+            }
+        } else if (memcmp(type, "IEND", 4) == 0)
+            break;
+        i += 12 + clen;
+    }
+    inflateEnd(&z);
+    return rc;
+}
+
 int qr_image_verify(const void *data, size_t len, const char *type, const char **why)
 {
     int w, h;
@@ -164,6 +241,8 @@ int qr_image_verify(const void *data, size_t len, const char *type, const char *
     }
     if (strcmp(t, "image/jpeg") == 0)
         return S_jpeg_complete(data, len, why);
+    if (S_png_bomb(data, len, why) < 0)
+        return -1;
     S_reader r = {data, len};
     cairo_surface_t *s = cairo_image_surface_create_from_png_stream(S_read, &r);
     cairo_status_t st = cairo_surface_status(s);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,8 +223,8 @@ static qr_epub_page *S_pages(const qr_layout *lay, const qr_doc *doc, int *n)
 /* css_path: the stylesheet to use instead of styles/epub.css, or NULL.
  * lay: the print edition, whose pages the EPUB marks, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        int dry, const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
-                        qr_error *err)
+                        int dry, const char *project, const char *css_path, const qr_layout *lay,
+                        const qr_epub_a11y *a11y, qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
@@ -235,7 +236,7 @@ static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, in
         qr_buf_init(&fontbuf[i]);
     qr_cli_datadir(&dd);
     if (css_path) {
-        if (qr_read_file(css_path, &css, err) < 0)
+        if (qr_read_file_inside(project, css_path, SIZE_MAX, &css, err) < 0)
             goto done;
         style.name = "book.css";
         style.data = css.ptr;
@@ -582,6 +583,16 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
     }
     /* made once the book is laid out: a book that cannot be (an unknown
      * font) leaves no empty output folder behind */
+    struct stat dst;
+    if (!opt->out_dir && in.project && lstat(out_dir.ptr, &dst) == 0 &&
+        qr_path_check_dir_inside(in.project, out_dir.ptr, &err) < 0) {
+        if (err.code == QR_EX_DATAERR) {
+            char why[sizeof err.msg];
+            snprintf(why, sizeof why, "%s", err.msg);
+            qr_error_set(&err, QR_EX_DATAERR, out_dir.ptr, 0, 0, "the output folder %.900s", why);
+        }
+        goto fail;
+    }
     if (!opt->check && S_make_dir(out_dir.ptr, &err) < 0)
         goto fail;
     if (opt->formats & FORMAT_EPUB) {
@@ -589,7 +600,7 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
         S_a11y(&man.a11y, &a11y);
         S_book_path(opt, out_dir.ptr, doc, &in, ".epub", &path);
         qr_note("writing %s", path.ptr);
-        if (S_write_epub(doc, modified, path.ptr, opt->progress, opt->check,
+        if (S_write_epub(doc, modified, path.ptr, opt->progress, opt->check, in.project,
                          man.stylesheet.path, opt->no_page_list ? NULL : lay, &a11y, &err) < 0)
             goto fail;
         S_wrote(opt, path.ptr);

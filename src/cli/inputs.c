@@ -59,6 +59,19 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
         qr_buf_release(&seeds);
         return -1;
     }
+    /* a linked seeds/ must stay inside the project too */
+    if (qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        if (err->sys_errno)
+            qr_error_sys(err, QR_EX_NOINPUT, err->sys_errno, seeds.ptr,
+                         "cannot open the manuscript folder");
+        else
+            qr_error_set(err, err->code, seeds.ptr, 0, 0, "the manuscript folder %.900s", why);
+        closedir(d);
+        qr_buf_release(&seeds);
+        return -1;
+    }
     char **names = NULL;
     int n = 0;
     struct dirent *e;
@@ -74,8 +87,12 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     for (int i = 0; i < n; i++) {
         qr_buf_reset(&path);
         qr_buf_addf(&path, "%s/%s", seeds.ptr, names[i]);
+        /* files, and links (the reader resolves and checks them: a
+         * dangling link or a loop is an error, not a file left out) */
         struct stat st;
-        if (stat(path.ptr, &st) == 0 && S_ISREG(st.st_mode))
+        if (lstat(path.ptr, &st) == 0 &&
+            (S_ISREG(st.st_mode) ||
+             (S_ISLNK(st.st_mode) && (stat(path.ptr, &st) < 0 || !S_ISDIR(st.st_mode)))))
             S_inputs_add(in, path.ptr);
         free(names[i]);
     }
@@ -216,7 +233,8 @@ int qr_cli_read_book(const inputs *in, int from, qr_doc *doc, time_t *newest, qr
             if (t > *newest)
                 *newest = t;
         } else {
-            if (qr_read_file(path, &data, err) < 0)
+            /* inside the project, or a file given alone inside its folder */
+            if (qr_read_file_inside(in->project, path, SIZE_MAX, &data, err) < 0)
                 goto fail;
             struct stat st;
             if (stat(path, &st) == 0 && st.st_mtime > *newest)

@@ -134,6 +134,8 @@ void qr_cli_usage(FILE *f)
         "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
         "      --no-page-list  no print page numbers in the EPUB (an EPUB-only build then\n"
         "                    does not lay out the print edition)\n"
+        "      --allow-outside  read files that links lead outside the project (or, for\n"
+        "                    FILEs, outside their folder); refused by default\n"
         "\n"
         "Print options (the PDF edition):\n"
         "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"

@@ -233,26 +233,19 @@ static int S_path(S_ctx *c, const char *key, const yaml_node_t *n, qr_manifest_p
     if (lex < 0)
         return S_fail(c, n, QR_EX_DATAERR, "%s: '%s' leaves the project folder", key, rel);
     const char *joined = qr_arena_printf(c->a, "%s/%s", c->project_dir, rel);
-    char *real;
-    int inside = qr_path_resolve_inside(c->project_real, joined, &real);
-    if (inside < 0) {
-        int e = errno;
-        if (e == ENOENT || e == ENOTDIR)
+    /* opened (and closed) here so that its message is at the manifest's
+     * line:col; the reader opens it again, with the same checks */
+    qr_error e;
+    int fd = qr_path_open_inside(c->project_real, "the project", joined, NULL, &e);
+    if (fd < 0) {
+        if (e.sys_errno == ENOENT || e.sys_errno == ENOTDIR)
             return S_fail(c, n, QR_EX_NOINPUT, "%s: no such file: '%s'", key, rel);
-        return S_fail(c, n, QR_EX_NOINPUT, "%s: cannot open '%s': %s", key, rel, strerror(e));
+        if (strcmp(e.msg, "is a directory, not a file") == 0 ||
+            strcmp(e.msg, "not a regular file") == 0)
+            return S_fail(c, n, QR_EX_NOINPUT, "%s: '%s' is not a file", key, rel);
+        return S_fail(c, n, e.code, "%s: '%s' %s", key, rel, e.msg);
     }
-    int rc = 0;
-    struct stat st;
-    if (inside != 0)
-        rc = S_fail(c, n, QR_EX_DATAERR, "%s: '%s' resolves to '%s', outside the project folder",
-                    key, rel, real);
-    else if (stat(real, &st) < 0)
-        rc = S_fail(c, n, QR_EX_NOINPUT, "%s: cannot open '%s': %s", key, rel, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        rc = S_fail(c, n, QR_EX_NOINPUT, "%s: '%s' is not a file", key, rel);
-    free(real);
-    if (rc < 0)
-        return -1;
+    close(fd);
     out->rel = rel;
     out->path = joined;
     out->line = S_line(n);
@@ -269,7 +262,7 @@ static int S_cover(S_ctx *c, const yaml_node_t *n)
     if (!cp->rel)
         return 0;
     qr_buf data = QR_BUF_INIT;
-    int rc = qr_read_file_bounded(cp->path, QR_MANIFEST_MAX_COVER, &data, c->err);
+    int rc = qr_read_file_inside(c->project_dir, cp->path, QR_MANIFEST_MAX_COVER, &data, c->err);
     if (rc == 1)
         rc = S_fail(c, n, QR_EX_DATAERR, "cover: '%s' is larger than %d MiB", cp->rel,
                     QR_MANIFEST_MAX_COVER / (1024 * 1024));
@@ -794,6 +787,31 @@ static yaml_node_t *S_too_much_reached(yaml_document_t *doc)
     return NULL;
 }
 
+/*
+ * The tag of a node when it is not one of YAML 1.1's core types (str, int,
+ * float, bool, null, timestamp, seq, map), as written into buf ("!!binary",
+ * "!x"), else NULL: a !!binary value, say, would be taken for its base64
+ * text.
+ */
+static const char *S_odd_tag(const yaml_node_t *n, char *buf, size_t size)
+{
+    static const char core[] = "tag:yaml.org,2002:";
+    static const char *const ok[] = {"str", "int", "float", "bool", "null", "timestamp", "seq",
+                                     "map"};
+    const char *tag = (const char *)n->tag;
+    if (!tag)
+        return NULL;
+    if (strncmp(tag, core, sizeof core - 1) != 0) {
+        snprintf(buf, size, "%s", tag);
+        return buf;
+    }
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(tag + sizeof core - 1, ok[i]) == 0)
+            return NULL;
+    snprintf(buf, size, "!!%s", tag + sizeof core - 1);
+    return buf;
+}
+
 int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, qr_arena *a,
                      qr_error *err)
 {
@@ -812,7 +830,7 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
         goto cleanup;
     }
 
-    int r = qr_read_file_bounded(path, QR_MANIFEST_MAX_FILE, &data, err);
+    int r = qr_read_file_inside(project_dir, path, QR_MANIFEST_MAX_FILE, &data, err);
     if (r == 1)
         qr_error_set(err, QR_EX_DATAERR, c.file, 0, 0,
                      "the manifest is larger than %d KiB; is this the right file?",
@@ -846,12 +864,21 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
     yaml_document_delete(&extra);
     if (second)
         goto cleanup;
-    for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++)
+    for (yaml_node_t *n = doc.nodes.start; n < doc.nodes.top; n++) {
         if (n->type == YAML_SCALAR_NODE && n->data.scalar.length > QR_MANIFEST_MAX_VALUE) {
             S_fail(&c, n, QR_EX_DATAERR, "a value of %zu bytes; values are at most %d KiB",
                    n->data.scalar.length, QR_MANIFEST_MAX_VALUE / 1024);
             goto cleanup;
         }
+        char tagbuf[64];
+        const char *tag = S_odd_tag(n, tagbuf, sizeof tagbuf);
+        if (tag) {
+            S_fail(&c, n, QR_EX_DATAERR,
+                   "a value tagged %s; the manifest takes text, lists and mappings, untagged",
+                   tag);
+            goto cleanup;
+        }
+    }
     yaml_node_t *much = S_too_much_reached(&doc);
     if (much) {
         S_fail(&c, much, QR_EX_DATAERR,

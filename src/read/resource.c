@@ -10,7 +10,8 @@
  *      manuscript's folder. It is normalised against the root (the project
  *      folder, or the manuscript's own folder when files were given):
  *      absolute paths and `..` above the root are refused as written, and
- *      the file is then resolved (realpath) and must still be inside;
+ *      the file is then resolved (realpath) and must still be inside, and
+ *      is opened once, as resolved (qr_path_open_inside);
  *   3. the file is read (at most QR_IMAGE_MAX_BYTES), must be a PNG or a
  *      JPEG within QR_IMAGE_MAX_SIDE and QR_IMAGE_MAX_PIXELS, and complete
  *      (qr_image_verify decodes it);
@@ -24,9 +25,11 @@
 #include <errno.h>
 #include <libgen.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "read.h"
 
@@ -59,7 +62,7 @@ static int S_column(S_res *r, const char *file, int line, const char *url)
         free(r->col_file);
         r->col_file = xstrdup(file);
         qr_buf_reset(&r->col_data);
-        if (qr_read_file(file, &r->col_data, &e) < 0)
+        if (qr_read_file_inside(r->project_dir, file, SIZE_MAX, &r->col_data, &e) != 0)
             qr_buf_reset(&r->col_data);
     }
     const char *s = r->col_data.ptr, *end = s + r->col_data.len;
@@ -200,9 +203,10 @@ static const char *S_unique_name(S_res *r, const char *name)
     }
 }
 
-/* Reads, checks and keeps the file `real` (inside the root) as an image. */
-static const qr_image *S_load(S_res *r, const qr_node *n, const char *url, const char *real,
-                              const char *name)
+/* Reads from fd (not closed here), checks and keeps the file `real`
+ * (inside the root) as an image. */
+static const qr_image *S_load(S_res *r, const qr_node *n, const char *url, int fd,
+                              const char *real, const char *name)
 {
     for (int i = 0; i < r->n_known; i++)
         if (strcmp(r->known[i].real, real) == 0)
@@ -210,7 +214,7 @@ static const qr_image *S_load(S_res *r, const qr_node *n, const char *url, const
     qr_buf data = QR_BUF_INIT;
     qr_error e;
     const qr_image *result = NULL;
-    int rc = qr_read_file_bounded(real, QR_IMAGE_MAX_BYTES, &data, &e);
+    int rc = qr_read_fd(fd, real, QR_IMAGE_MAX_BYTES, &data, &e);
     if (rc < 0) {
         S_fail(r, n, e.code, "image '%s': %s", url, e.msg);
         goto done;
@@ -277,7 +281,7 @@ static int S_resolve(S_res *r, qr_node *n)
         S_replace_by_alt(r->doc, n);
         return 0;
     }
-    int rc = -1;
+    int rc = -1, fd = -1;
     char *mdir_real = NULL, *real = NULL;
     qr_buf path = QR_BUF_INIT, rel = QR_BUF_INIT, norm = QR_BUF_INIT, full = QR_BUF_INIT;
     const char *where = r->project_dir ? "the project folder" : "the manuscript's folder";
@@ -313,25 +317,24 @@ static int S_resolve(S_res *r, qr_node *n)
         goto done;
     }
     qr_buf_addf(&full, "%s%s", root, norm.ptr);
-    int inside = qr_path_resolve_inside(root, full.ptr, &real);
-    if (inside < 0) {
-        int e = errno;
-        if (e == ENOENT || e == ENOTDIR)
+    qr_error e;
+    fd = qr_path_open_inside(root, r->project_dir ? "the project" : "the manuscript's folder",
+                             full.ptr, &real, &e);
+    if (fd < 0) {
+        if (e.sys_errno == ENOENT || e.sys_errno == ENOTDIR)
             S_fail(r, n, QR_EX_NOINPUT, "image '%s': no such file", url);
         else
-            S_fail(r, n, QR_EX_NOINPUT, "image '%s': cannot open: %s", url, strerror(e));
+            S_fail(r, n, e.code, "image '%s': %s", url, e.msg);
         goto done;
     }
-    if (inside > 0) {
-        S_fail(r, n, QR_EX_DATAERR, "image '%s' resolves to '%s', outside %s", url, real, where);
-        goto done;
-    }
-    const qr_image *img = S_load(r, n, url, real, norm.ptr);
+    const qr_image *img = S_load(r, n, url, fd, real, norm.ptr);
     if (!img)
         goto done;
     qr_node_set_image(n, img);
     rc = 0;
 done:
+    if (fd >= 0)
+        close(fd);
     free(mdir_real);
     free(real);
     qr_buf_release(&path);

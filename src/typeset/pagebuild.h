@@ -68,6 +68,9 @@ typedef struct pb {
     size_t n_notes, cap_notes;
     const qr_node **note_nodes; /* the chapter's NOTEs, by number - 1 */
     size_t n_note_nodes, cap_note_nodes;
+    /* S_mark_runs: the paragraph and fragment of the last note call found */
+    const qr_para *mark_para;
+    size_t mark_frag;
     unsigned group; /* the last qr_run.group given */
     double fn_size, fn_leading;
     /* chapter titles for running heads, one per page */

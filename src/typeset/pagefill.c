@@ -399,12 +399,19 @@ static void S_mark_runs(pb *b, qr_page *page, size_t from, const qr_node *block,
         r->block = block;
         if (r->src || !para || para->style.note_first <= 0)
             continue;
-        for (size_t f = 0; f < para->n_frags; f++) {
+        /* runs come in the order of their fragments: the search starts
+         * where the last one ended (else a paragraph calling 50,000 notes
+         * took the square of that) */
+        size_t nf = para->n_frags, start = b->mark_para == para ? b->mark_frag : 0;
+        for (size_t i = 0; i < nf; i++) {
+            size_t f = start + i < nf ? start + i : start + i - nf;
             const qr_frag *fr = &para->frags[f];
             if (fr->note > 0 && fr->shape == r->shape && fr->g0 == r->g0 && fr->b0 == r->b0) {
                 r->role = QR_ROLE_NOTE_CALL;
                 if ((size_t)fr->note <= b->n_note_nodes)
                     r->ref = b->note_nodes[fr->note - 1];
+                b->mark_para = para;
+                b->mark_frag = f;
                 break;
             }
         }

@@ -9,7 +9,7 @@
 static qr_item *S_item(qr_para *p, qr_item_type type)
 {
     if (p->n == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 256;
+        p->cap = p->cap ? p->cap * 2 : 16; /* most paragraphs are short: a note, a heading */
         p->items = xrealloc(p->items, p->cap * sizeof *p->items);
     }
     qr_item *it = &p->items[p->n++];
@@ -24,7 +24,7 @@ static qr_item *S_item(qr_para *p, qr_item_type type)
 static int S_frag(qr_para *p, const qr_shape *s, int g0, int g1, int b0, int b1, int off)
 {
     if (p->n_frags == p->cap_frags) {
-        p->cap_frags = p->cap_frags ? p->cap_frags * 2 : 256;
+        p->cap_frags = p->cap_frags ? p->cap_frags * 2 : 16;
         p->frags = xrealloc(p->frags, p->cap_frags * sizeof *p->frags);
     }
     qr_frag *fr = &p->frags[p->n_frags];

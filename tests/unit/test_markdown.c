@@ -477,7 +477,7 @@ static void test_images(void)
         {"# X\n\n![t](../images/half.jpg)\n", QR_EX_DATAERR, 3, 6, "JPEG"},
         {"# X\n\n![t](../images/text.png)\n", QR_EX_DATAERR, 3, 6, "not a PNG or JPEG"},
         {"# X\n\n![w](../images/wide.png)\n", QR_EX_DATAERR, 3, 6, "20000x6 pixels"},
-        {"# X\n\n![d](../images)\n", QR_EX_NOINPUT, 3, 6, "not a regular file"},
+        {"# X\n\n![d](../images)\n", QR_EX_NOINPUT, 3, 6, "is a directory, not a file"},
     };
     for (size_t i = 0; i < QR_ARRAY_LEN(bad); i++) {
         int rc = S_project_read(dir.ptr, bad[i].md, &doc, &err, NULL);
