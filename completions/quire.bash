@@ -7,7 +7,7 @@ _quire()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     }
     local commands="build init watch dump trace"
-    local opts="--out --format --metadata --from --check --stats --no-page-list --trim
+    local opts="--out --format --metadata --from --check --stats --no-page-list --allow-outside --trim
         --margins --font --font-size --leading --recto-chapters --break --color --quiet
         --verbose --help --version --list-fonts --title --author"
     case $prev in

@@ -45,6 +45,21 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
 {
     qr_buf seeds = QR_BUF_INIT;
     qr_buf_addf(&seeds, "%s/seeds", dir);
+    /* a linked seeds/ must stay inside the project too (and a dangling
+     * or looping link says so, not that there is no folder) */
+    struct stat lst;
+    if (lstat(seeds.ptr, &lst) == 0 && S_ISLNK(lst.st_mode) &&
+        qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        if (err->sys_errno)
+            qr_error_sys(err, QR_EX_NOINPUT, err->sys_errno, seeds.ptr,
+                         "cannot open the manuscript folder");
+        else
+            qr_error_set(err, err->code, seeds.ptr, 0, 0, "the manuscript folder %.900s", why);
+        qr_buf_release(&seeds);
+        return -1;
+    }
     DIR *d = opendir(seeds.ptr);
     if (!d && errno == ENOENT) {
         qr_error_set(err, QR_EX_NOINPUT, seeds.ptr, 0, 0,
@@ -56,19 +71,6 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     }
     if (!d) {
         qr_error_sys(err, QR_EX_NOINPUT, errno, seeds.ptr, "cannot open the manuscript folder");
-        qr_buf_release(&seeds);
-        return -1;
-    }
-    /* a linked seeds/ must stay inside the project too */
-    if (qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
-        char why[sizeof err->msg];
-        snprintf(why, sizeof why, "%s", err->msg);
-        if (err->sys_errno)
-            qr_error_sys(err, QR_EX_NOINPUT, err->sys_errno, seeds.ptr,
-                         "cannot open the manuscript folder");
-        else
-            qr_error_set(err, err->code, seeds.ptr, 0, 0, "the manuscript folder %.900s", why);
-        closedir(d);
         qr_buf_release(&seeds);
         return -1;
     }
