@@ -1,0 +1,160 @@
+/*
+ * text_contents.c: step 3 of the plain-text reader: blocks (runs of
+ * non-blank lines) and the printed table of contents.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read.h"
+#include "text_internal.h"
+#include "text_reader.h"
+
+/* Step 3: blocks and the printed contents --------------------------------- */
+
+void qr_text_make_blocks(reader *r)
+{
+    int cap = 256;
+    r->blocks = xmalloc((size_t)cap * sizeof(block));
+    int gap = 0;
+    for (int i = r->body_first; i < r->body_end; i++) {
+        if (qr_text_blank(r, i)) {
+            gap++;
+            continue;
+        }
+        if (r->n_blocks == cap) {
+            cap *= 2;
+            r->blocks = xrealloc(r->blocks, (size_t)cap * sizeof(block));
+        }
+        block *b = &r->blocks[r->n_blocks++];
+        b->first = i;
+        while (i + 1 < r->body_end && !qr_text_blank(r, i + 1))
+            i++;
+        b->last = i;
+        b->gap = gap;
+        gap = 0;
+    }
+}
+
+void qr_text_normalize(const char *s, size_t len, qr_buf *out)
+{
+    size_t start = out->len;
+    int space = 0;
+    qr_text_trim_left(&s, &len);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        /* a period ending a word: "EXTRACTS. (Supplied" is "EXTRACTS (Supplied" */
+        if (c == '.' && (i + 1 == len || s[i + 1] == ' ' || s[i + 1] == '\t'))
+            continue;
+        if (c == ' ' || c == '\t' || c == '\n') {
+            space = 1;
+            continue;
+        }
+        if (space && out->len > start)
+            qr_buf_addc(out, ' ');
+        space = 0;
+        qr_buf_addc(out, (char)toupper(c));
+    }
+}
+
+/* Appends the block's lines joined by single spaces (for headings). */
+void qr_text_block_joined(const reader *r, const block *b, qr_buf *out)
+{
+    for (int i = b->first; i <= b->last; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        if (i > b->first)
+            qr_buf_addc(out, ' ');
+        qr_buf_add(out, t, l);
+    }
+}
+
+static int S_is_contents_title(const char *s, size_t len)
+{
+    while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ':'))
+        len--;
+    return (len == 8 && strncasecmp(s, "CONTENTS", 8) == 0) ||
+           (len == 17 && strncasecmp(s, "TABLE OF CONTENTS", 17) == 0);
+}
+
+static void S_add_entry(reader *r, const char *s, size_t len)
+{
+    r->entries = xrealloc(r->entries, sizeof(char *) * (size_t)(r->n_entries + 1));
+    qr_buf_reset(&r->tmp);
+    qr_text_normalize(s, len, &r->tmp);
+    r->entries[r->n_entries++] = xstrndup(r->tmp.ptr, r->tmp.len);
+}
+
+/*
+ * Finds "CONTENTS" near the start of the book and reads its entries: lines
+ * (or, for entries wrapped over two lines, blocks) up to three blank lines
+ * in a row or the first entry's heading in the text. Returns the kinds array
+ * marks: the contents blocks become B_SKIP.
+ */
+void qr_text_find_contents(reader *r, block_kind *kinds)
+{
+    int limit = r->n_blocks / 4 + 8;
+    if (limit > r->n_blocks)
+        limit = r->n_blocks;
+    int title = -1;
+    for (int k = 0; k < limit; k++) {
+        const block *b = &r->blocks[k];
+        size_t l;
+        const char *t = qr_text_line(r, b->first, &l);
+        if (S_is_contents_title(t, l)) {
+            title = k;
+            break;
+        }
+    }
+    if (title < 0)
+        return;
+    int k = title;
+    /* The title may share its block with the first entries. */
+    int first_line = r->blocks[k].first + 1;
+    for (; k < r->n_blocks; k++) {
+        const block *b = &r->blocks[k];
+        if (k > title && (b->gap >= 3 && r->n_entries > 0))
+            break;
+        if (k > title && r->n_entries > 0) {
+            qr_buf_reset(&r->tmp);
+            qr_text_block_joined(r, b, &r->tmp);
+            qr_buf key = QR_BUF_INIT;
+            qr_text_normalize(r->tmp.ptr, r->tmp.len, &key);
+            int again = strcmp(key.ptr, r->entries[0]) == 0;
+            qr_buf_release(&key);
+            if (again)
+                break;
+        }
+        int from = k == title ? first_line : b->first;
+        for (int i = from; i <= b->last; i++) {
+            size_t l;
+            const char *t = qr_text_line(r, i, &l);
+            /* A line that does not read as an entry, after a long one that
+             * does, continues it (a title wrapped in the contents). */
+            if (i > from && r->n_entries > 0 && qr_text_heading_kind(t, l) == QR_HEADING_NONE &&
+                r->lines[i - 1].len >= 55) {
+                qr_buf_reset(&r->tmp);
+                size_t pl;
+                const char *pt = qr_text_line(r, i - 1, &pl);
+                qr_buf_add(&r->tmp, pt, pl);
+                qr_buf_addc(&r->tmp, ' ');
+                qr_buf_add(&r->tmp, t, l);
+                free(r->entries[--r->n_entries]);
+                char *joined = xstrndup(r->tmp.ptr, r->tmp.len);
+                S_add_entry(r, joined, strlen(joined));
+                free(joined);
+                continue;
+            }
+            S_add_entry(r, t, l);
+        }
+        kinds[k] = B_SKIP;
+    }
+    if (r->n_entries < 2) {
+        /* Not a contents list after all. */
+        for (int j = title; j < k; j++)
+            kinds[j] = B_PARA;
+        for (int j = 0; j < r->n_entries; j++)
+            free(r->entries[j]);
+        r->n_entries = 0;
+    }
+}
