@@ -41,6 +41,7 @@ enum {
     OPT_RECTO,
     OPT_BREAK,
     OPT_NO_PAGE_LIST,
+    OPT_WHY,
 };
 
 /*
@@ -161,7 +162,7 @@ static void S_usage(FILE *f)
 {
     fputs(
         "Usage: quire build [OPTIONS] [DIR | FILE...]\n"
-        "       quire dump [DIR | FILE...]\n"
+        "       quire dump [--why] [DIR | FILE...]\n"
         "       quire trace [OPTIONS] [DIR | FILE...]\n"
         "       quire --help | --version\n"
         "\n"
@@ -200,6 +201,8 @@ static void S_usage(FILE *f)
         "Other options:\n"
         "  -q, --quiet       print errors only\n"
         "  -v, --verbose     say what is done, step by step\n"
+        "      --why         the same: each line that became a heading, or was\n"
+        "                    judged and did not, with its rule\n"
         "  -h, --help        show this help\n"
         "  -V, --version     show the version\n"
         "\n"
@@ -922,6 +925,7 @@ int main(int argc, char **argv)
         {"recto-chapters", no_argument, NULL, OPT_RECTO},
         {"break", required_argument, NULL, OPT_BREAK},
         {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
+        {"why", no_argument, NULL, OPT_WHY},
         {NULL, 0, NULL, 0},
     };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
@@ -1018,7 +1022,8 @@ int main(int argc, char **argv)
                 opt.cli |= CLI_EMERGENCY;
             break;
         case 'q': level = QR_LOG_QUIET; break;
-        case 'v': level = QR_LOG_VERBOSE; break;
+        case 'v':
+        case OPT_WHY: level = QR_LOG_VERBOSE; break;
         case 'h': S_usage(stdout); return QR_EX_OK;
         case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
         default: S_usage(stderr); return QR_EX_USAGE;

@@ -31,6 +31,27 @@
 #include "text_internal.h"
 #include "text_reader.h"
 
+/*
+ * Whether a contents list none of whose entries stands as a heading is still
+ * one: most of its entries read as headings (CHAPTER I, I. THE PERIOD) and
+ * the text has headings of its own after it. Then the two disagree, the
+ * text wins, and the list is dropped all the same.
+ */
+static int S_contents_disagrees(reader *r, const block_kind *kinds)
+{
+    int like = 0, headings = 0;
+    for (int i = 0; i < r->n_entries; i++)
+        like += qr_text_heading_kind(r->entries[i], strlen(r->entries[i])) != QR_HEADING_NONE;
+    for (int k = r->contents_end; k < r->n_blocks; k++)
+        headings += kinds[k] == B_PART || kinds[k] == B_CHAPTER;
+    if (like * 2 < r->n_entries || headings < 2)
+        return 0;
+    qr_text_note(r, r->lines[r->blocks[r->contents_end > 0 ? r->contents_end - 1 : 0].first].no,
+                 "the printed contents and the headings of the text disagree: the text wins, "
+                 "and the contents is dropped");
+    return 1;
+}
+
 int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
                  qr_error *err)
 {
@@ -68,16 +89,19 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     kinds = xcalloc((size_t)r.n_blocks + 1, sizeof(block_kind));
     qr_text_find_contents(&r, kinds);
     qr_text_classify(&r, kinds);
-    if (r.n_entries > 0 && r.next_entry == 0) {
+    if (r.n_entries > 0 && r.next_entry == 0 && !S_contents_disagrees(&r, kinds)) {
         /* No entry of the "contents" stands again as a heading: it was no
          * contents list (it may have run to the end of the book), and its
          * lines are text, never dropped. */
         for (int i = 0; i < r.n_entries; i++)
             free(r.entries[i]);
         r.n_entries = 0;
+        r.contents_end = 0;
         memset(kinds, 0, ((size_t)r.n_blocks + 1) * sizeof(block_kind));
+        qr_text_drop_notes(&r);
         qr_text_classify(&r, kinds);
     }
+    qr_text_flush_notes(&r);
     qr_text_title_block(&r, kinds);
 
     qr_builder_init(&r.b, doc);
@@ -93,6 +117,7 @@ done:
     for (int i = 0; i < r.n_entries; i++)
         free(r.entries[i]);
     free(r.entries);
+    qr_text_drop_notes(&r);
     qr_buf_release(&r.tmp);
     return rc;
 }

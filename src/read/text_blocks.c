@@ -105,10 +105,12 @@ void qr_text_open_chapter(reader *r, qr_chapter_kind kind, int level, int line_n
     r->kind = kind;
 }
 
-void qr_text_emit_heading(reader *r, const block *b, int level, int lines)
+void qr_text_emit_heading(reader *r, const block *b, int level, int lines, const block *title)
 {
     qr_buf text = QR_BUF_INIT;
     for (int i = b->first; i < b->first + lines; i++)
+        qr_text_join_line(r, i, &text);
+    for (int i = title ? title->first : 0; title && i <= title->last; i++)
         qr_text_join_line(r, i, &text);
     qr_builder_set_pos(&r->b, r->file, r->lines[b->first].no);
     qr_node *h = qr_builder_enter(&r->b, QR_NODE_HEADING);
@@ -189,7 +191,7 @@ void qr_text_build_body(reader *r, block_kind *kinds)
             qr_buf_release(&key);
             qr_buf_release(&title);
             if (kinds[k] == B_PARA && (qr_text_title_like(r, b) || prefix)) {
-                qr_text_emit_heading(r, b, 1, 1);
+                qr_text_emit_heading(r, b, 1, 1, NULL);
                 if (b->last > b->first)
                     qr_text_emit_paragraphs(r, b, b->first + 1);
                 k++;
@@ -199,24 +201,26 @@ void qr_text_build_body(reader *r, block_kind *kinds)
     for (; k < r->n_blocks; k++) {
         const block *b = &r->blocks[k];
         int nlines = b->last - b->first + 1;
+        const block *title = kinds[k + 1] == B_TITLE ? &r->blocks[k + 1] : NULL;
         switch (kinds[k]) {
         case B_SKIP:
+        case B_TITLE: /* emitted with its heading */
             break;
         case B_PART:
             qr_text_open_chapter(r, QR_CHAPTER_PART, 1, r->lines[b->first].no);
-            qr_text_emit_heading(r, b, 1, nlines);
+            qr_text_emit_heading(r, b, 1, nlines, title);
             r->in_part = 1;
             last = -1;
             break;
         case B_CHAPTER:
             qr_text_open_chapter(r, QR_CHAPTER_BODY, r->in_part ? 2 : 1, r->lines[b->first].no);
-            qr_text_emit_heading(r, b, 1, nlines);
+            qr_text_emit_heading(r, b, 1, nlines, title);
             last = -1;
             break;
         case B_SECTION:
             if (!r->in_chapter)
                 qr_text_open_chapter(r, QR_CHAPTER_BODY, r->in_part ? 2 : 1, r->lines[b->first].no);
-            qr_text_emit_heading(r, b, 2, nlines);
+            qr_text_emit_heading(r, b, 2, nlines, title);
             last = -1;
             break;
         case B_BREAK:

@@ -12,6 +12,23 @@
 
 /* Step 3: blocks and the printed contents --------------------------------- */
 
+/* Whether lines first..i are one or two heading lines with another heading
+ * under them: "ACT I" over "SCENE I. Before LEONATO'S House." are two
+ * headings, not one heading of two lines. */
+static int S_heading_over(const reader *r, int first, int i)
+{
+    if (i - first > 1)
+        return 0;
+    size_t l;
+    const char *t = qr_text_line(r, first, &l);
+    qr_heading_kind a = qr_text_heading_kind(t, l);
+    if (a != QR_HEADING_PART && a != QR_HEADING_CHAPTER)
+        return 0;
+    t = qr_text_line(r, i + 1, &l);
+    qr_heading_kind b = qr_text_heading_kind(t, l);
+    return b == QR_HEADING_PART || b == QR_HEADING_CHAPTER;
+}
+
 void qr_text_make_blocks(reader *r)
 {
     int cap = 256;
@@ -28,7 +45,7 @@ void qr_text_make_blocks(reader *r)
         }
         block *b = &r->blocks[r->n_blocks++];
         b->first = i;
-        while (i + 1 < r->body_end && !qr_text_blank(r, i + 1))
+        while (i + 1 < r->body_end && !qr_text_blank(r, i + 1) && !S_heading_over(r, b->first, i))
             i++;
         b->last = i;
         b->gap = gap;
@@ -111,9 +128,20 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
     int k = title;
     /* The title may share its block with the first entries. */
     int first_line = r->blocks[k].first + 1;
+    int grouped = 0;
     for (; k < r->n_blocks; k++) {
         const block *b = &r->blocks[k];
-        if (k > title && (b->gap >= 3 && r->n_entries > 0))
+        /* Three blank lines end the contents, unless what follows reads as
+         * more entries (a contents in groups: an act and its scenes); past
+         * such a gap, every block must. */
+        size_t fl;
+        const char *ft = qr_text_line(r, b->first, &fl);
+        int entry_like = qr_text_heading_kind(ft, fl) != QR_HEADING_NONE;
+        if (k > title && r->n_entries > 0 && b->gap >= 3 && !entry_like)
+            break;
+        if (k > title && b->gap >= 3)
+            grouped = 1;
+        if (grouped && !entry_like)
             break;
         if (k > title && r->n_entries > 0) {
             qr_buf_reset(&r->tmp);
@@ -130,12 +158,13 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
             size_t l;
             const char *t = qr_text_line(r, i, &l);
             /* A line that does not read as an entry, after a long one that
-             * does, continues it (a title wrapped in the contents). */
+             * does, continues it (a title wrapped in the contents); so does
+             * one under a bare "Scene I." (its title). */
+            size_t pl;
+            const char *pt = i > from ? qr_text_line(r, i - 1, &pl) : NULL;
             if (i > from && r->n_entries > 0 && qr_text_heading_kind(t, l) == QR_HEADING_NONE &&
-                r->lines[i - 1].len >= 55) {
+                (r->lines[i - 1].len >= 55 || qr_text_bare_heading(pt, pl))) {
                 qr_buf_reset(&r->tmp);
-                size_t pl;
-                const char *pt = qr_text_line(r, i - 1, &pl);
                 qr_buf_add(&r->tmp, pt, pl);
                 qr_buf_addc(&r->tmp, ' ');
                 qr_buf_add(&r->tmp, t, l);
@@ -149,6 +178,7 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
         }
         kinds[k] = B_SKIP;
     }
+    r->contents_end = k;
     if (r->n_entries < 2) {
         /* Not a contents list after all. */
         for (int j = title; j < k; j++)
@@ -156,5 +186,6 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
         for (int j = 0; j < r->n_entries; j++)
             free(r->entries[j]);
         r->n_entries = 0;
+        r->contents_end = 0;
     }
 }

@@ -106,8 +106,17 @@ void qr_text_join_line(const reader *r, int i, qr_buf *buf)
         int n;
         uint32_t first = qr_text_cp_at(t, l, 0, &n);
         int hyphen = last == '-' && buf->len >= 2 && isalpha((unsigned char)buf->ptr[buf->len - 2]);
-        if (!(qr_text_is_cjk(last) || qr_text_is_cjk(first) || hyphen || last == 0x2014 ||
-              (last == '-' && buf->len >= 2 && buf->ptr[buf->len - 2] == '-')))
+        /* a dash spaced on its left is spaced on its right too: "Wetter --"
+         * + "man" is "Wetter -- man"; "word--" + "word" stays closed up */
+        size_t d = buf->len;
+        while (d > 0 && buf->ptr[d - 1] == '-')
+            d--;
+        if (d == buf->len && last == 0x2014)
+            d -= 3;
+        int spaced_dash = d < buf->len && d > 0 && buf->ptr[d - 1] == ' ';
+        if (spaced_dash || !(qr_text_is_cjk(last) || qr_text_is_cjk(first) || hyphen ||
+                             last == 0x2014 ||
+                             (last == '-' && buf->len >= 2 && buf->ptr[buf->len - 2] == '-')))
             qr_buf_addc(buf, ' ');
     }
     qr_buf_add(buf, t, l);

@@ -34,6 +34,7 @@ typedef enum {
     B_SECTION,  /* a numbered section inside a chapter (level 2) */
     B_BREAK,    /* a scene-break ornament line */
     B_SKIP,     /* dropped: the printed contents */
+    B_TITLE,    /* a heading's title, a block of its own under the heading line */
 } block_kind;
 
 typedef struct reader {
@@ -54,6 +55,13 @@ typedef struct reader {
     char **entries;    /* normalised contents entries, in order */
     int n_entries;
     int next_entry;
+    int contents_end;  /* the block after the printed contents (0: none) */
+    /* decisions on headings, for `quire -v` (owned; printed in line order) */
+    struct text_note {
+        int line, seq;
+        char *msg;
+    } *notes;
+    int n_notes;
     /* layout */
     int wrap_width;    /* typical width of a hard-wrapped line, in columns */
     int cjk;           /* the book is in a CJK language */
@@ -183,6 +191,15 @@ void qr_text_find_contents(reader *r, block_kind *kinds);
 
 /* Step 4 (text_headings.c): what each block is, into kinds[0..n_blocks). */
 void qr_text_classify(reader *r, block_kind *kinds);
+/* Whether a heading line ends with its number, with no title of its own:
+ * "CHAPTER THE FIRST.", "STAVE ONE", "— I —". */
+int qr_text_bare_heading(const char *s, size_t len);
+/* Keeps a note about line `line_no` for `quire -v` (printf-style). */
+void qr_text_note(reader *r, int line_no, const char *fmt, ...) QR_PRINTF(3, 4);
+/* Prints the notes kept, in line order, and frees them. */
+void qr_text_flush_notes(reader *r);
+/* Drops the notes kept (a step is done again). */
+void qr_text_drop_notes(reader *r);
 
 /* Step 5 (text_inline.c): inside paragraphs. */
 /* Appends line i's text to buf, joined to what is there. */
@@ -197,8 +214,9 @@ int qr_text_line_per_paragraph(const reader *r, const block *b);
 void qr_text_emit_paragraphs(reader *r, const block *b, int from);
 void qr_text_close_chapter(reader *r);
 void qr_text_open_chapter(reader *r, qr_chapter_kind kind, int level, int line_no);
-/* Emits the block's first `lines` lines as a heading of `level`. */
-void qr_text_emit_heading(reader *r, const block *b, int level, int lines);
+/* Emits the block's first `lines` lines, and the lines of `title` (or
+ * NULL), as a heading of `level`. */
+void qr_text_emit_heading(reader *r, const block *b, int level, int lines, const block *title);
 /* The typical width of a line of the body, in columns. */
 int qr_text_wrap_width(const reader *r);
 /* Emits the body's chapters from the classified blocks. */
