@@ -33,20 +33,25 @@
 
 /*
  * Whether a contents list none of whose entries stands as a heading is still
- * one: most of its entries read as headings (CHAPTER I, I. THE PERIOD) and
- * the text has headings of its own after it. Then the two disagree, the
- * text wins, and the list is dropped all the same.
+ * one: most of its lines read as entries and the text has headings of its
+ * own. Then the two disagree, the text wins, and the list is dropped all the
+ * same.
  */
 static int S_contents_disagrees(reader *r, const block_kind *kinds)
 {
-    int like = 0, headings = 0;
-    for (int i = 0; i < r->n_entries; i++)
-        like += qr_text_heading_kind(r->entries[i], strlen(r->entries[i])) != QR_HEADING_NONE;
-    for (int k = r->contents_end; k < r->n_blocks; k++)
+    int like = 0, lines = 0, headings = 0;
+    for (int k = r->contents_first + 1; k < r->contents_end; k++)
+        for (int i = r->blocks[k].first; i <= r->blocks[k].last; i++) {
+            size_t l;
+            const char *t = qr_text_line(r, i, &l);
+            like += qr_text_entry_like(t, l);
+            lines++;
+        }
+    for (int k = 0; k < r->n_blocks; k++)
         headings += kinds[k] == B_PART || kinds[k] == B_CHAPTER;
-    if (like * 2 < r->n_entries || headings < 2)
+    if (like * 3 < lines * 2 || headings < 2)
         return 0;
-    qr_text_note(r, r->lines[r->blocks[r->contents_end > 0 ? r->contents_end - 1 : 0].first].no,
+    qr_text_note(r, r->lines[r->blocks[r->contents_first].first].no,
                  "the printed contents and the headings of the text disagree: the text wins, "
                  "and the contents is dropped");
     return 1;

@@ -108,10 +108,20 @@ void qr_text_open_chapter(reader *r, qr_chapter_kind kind, int level, int line_n
 void qr_text_emit_heading(reader *r, const block *b, int level, int lines, const block *title)
 {
     qr_buf text = QR_BUF_INIT;
-    for (int i = b->first; i < b->first + lines; i++)
+    size_t l;
+    const char *t = qr_text_line(r, b->first, &l);
+    /* a bare "CHAPTER THE FIRST." keeps its line over its title */
+    int bare = (lines > 1 || title) && qr_text_bare_heading(t, l);
+    for (int i = b->first; i < b->first + lines; i++) {
+        if (i == b->first + 1 && bare)
+            qr_buf_addc(&text, '\n');
         qr_text_join_line(r, i, &text);
-    for (int i = title ? title->first : 0; title && i <= title->last; i++)
+    }
+    for (int i = title ? title->first : 0; title && i <= title->last; i++) {
+        if (i == title->first && bare)
+            qr_buf_addc(&text, '\n');
         qr_text_join_line(r, i, &text);
+    }
     qr_builder_set_pos(&r->b, r->file, r->lines[b->first].no);
     qr_node *h = qr_builder_enter(&r->b, QR_NODE_HEADING);
     qr_node_set_level(h, level);

@@ -86,12 +86,34 @@ void qr_text_block_joined(const reader *r, const block *b, qr_buf *out)
     }
 }
 
+/* Whether a line reads as a contents entry: a heading by its words, or a
+ * line opening or ending with a number ("II.    Le pour et le contre.   7"). */
+int qr_text_entry_like(const char *s, size_t len)
+{
+    if (qr_text_heading_kind(s, len) != QR_HEADING_NONE)
+        return 1;
+    size_t i = 0;
+    while (i < len && (isdigit((unsigned char)s[i]) || strchr("IVXLC", s[i])))
+        i++;
+    if (i > 0 && i < len && (s[i] == '.' || s[i] == ' '))
+        return 1;
+    return len > 0 && isdigit((unsigned char)s[len - 1]);
+}
+
+/* The title of a contents list, in the languages read: CONTENTS, TABLE DES
+ * MATIÈRES, INHALT, ÍNDICE, INDICE. */
 static int S_is_contents_title(const char *s, size_t len)
 {
+    static const char *const titles[] = {
+        "CONTENTS", "TABLE OF CONTENTS", "TABLE DES MATI\xC3\x88RES", "TABLE DES MATI\xC3\xA8RES",
+        "TABLE", "SOMMAIRE", "INHALT", "INHALTSVERZEICHNIS", "\xC3\x8DNDICE", "INDICE",
+    };
     while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ':'))
         len--;
-    return (len == 8 && strncasecmp(s, "CONTENTS", 8) == 0) ||
-           (len == 17 && strncasecmp(s, "TABLE OF CONTENTS", 17) == 0);
+    for (size_t k = 0; k < QR_ARRAY_LEN(titles); k++)
+        if (len == strlen(titles[k]) && strncasecmp(s, titles[k], len) == 0)
+            return 1;
+    return 0;
 }
 
 static void S_add_entry(reader *r, const char *s, size_t len)
@@ -123,6 +145,13 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
             break;
         }
     }
+    /* a contents at the end of the book, as French books print it */
+    for (int k = r->n_blocks - 1; title < 0 && k >= limit && k >= r->n_blocks * 3 / 4; k--) {
+        size_t l;
+        const char *t = qr_text_line(r, r->blocks[k].first, &l);
+        if (S_is_contents_title(t, l))
+            title = k;
+    }
     if (title < 0)
         return;
     int k = title;
@@ -143,6 +172,19 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
             grouped = 1;
         if (grouped && !entry_like)
             break;
+        /* a block with a line as wide as the text's, none of which reads as
+         * an entry, is prose: the text again */
+        if (k > title && r->n_entries > 0) {
+            int prose = 0, like = 0;
+            for (int i = b->first; i <= b->last; i++) {
+                size_t l;
+                const char *t = qr_text_line(r, i, &l);
+                like += qr_text_entry_like(t, l);
+                prose |= qr_text_width(r->lines[i].s, r->lines[i].len) * 10 >= r->wrap_width * 8;
+            }
+            if (prose && !like)
+                break;
+        }
         if (k > title && r->n_entries > 0) {
             qr_buf_reset(&r->tmp);
             qr_text_block_joined(r, b, &r->tmp);
@@ -178,6 +220,7 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
         }
         kinds[k] = B_SKIP;
     }
+    r->contents_first = title;
     r->contents_end = k;
     if (r->n_entries < 2) {
         /* Not a contents list after all. */

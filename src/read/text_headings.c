@@ -102,6 +102,17 @@ static const struct {
     {"THIRTIETH", 30}, {"FORTIETH", 40},    {"FIFTIETH", 50},   {"SIXTIETH", 60},
     {"SEVENTIETH", 70}, {"EIGHTIETH", 80},  {"NINETIETH", 90},  {"HUNDREDTH", 100},
     {"LAST", 0},       {"FINAL", 0},
+    /* French, German, Spanish, Italian ordinals: CHAPITRE PREMIER,
+     * DEUXIÈME PARTIE, ERSTES KAPITEL, LIBRO PRIMERO */
+    {"PREMIER", 1},    {"PREMI\xC3\x88RE", 1}, {"SECONDE", 2},   {"DEUXI\xC3\x88ME", 2},
+    {"TROISI\xC3\x88ME", 3}, {"QUATRI\xC3\x88ME", 4}, {"CINQUI\xC3\x88ME", 5},
+    {"SIXI\xC3\x88ME", 6}, {"SEPTI\xC3\x88ME", 7}, {"HUITI\xC3\x88ME", 8}, {"NEUVI\xC3\x88ME", 9},
+    {"DIXI\xC3\x88ME", 10}, {"ERSTES", 1},   {"ERSTER", 1},      {"ERSTE", 1},
+    {"ZWEITES", 2},    {"ZWEITER", 2},      {"ZWEITE", 2},      {"DRITTES", 3},
+    {"DRITTER", 3},    {"DRITTE", 3},       {"VIERTES", 4},     {"VIERTER", 4},
+    {"VIERTE", 4},     {"PRIMERO", 1},      {"PRIMERA", 1},     {"SEGUNDO", 2},
+    {"SEGUNDA", 2},    {"TERCERO", 3},      {"TERCERA", 3},     {"PRIMO", 1},
+    {"PRIMA", 1},      {"SECONDO", 2},      {"TERZO", 3},       {"TERZA", 3},
 };
 
 /* The longest number word at s, ending at a word boundary: its length, and
@@ -111,8 +122,8 @@ static size_t S_number_word(const char *s, size_t len, int *value)
     size_t best = 0;
     for (size_t k = 0; k < QR_ARRAY_LEN(number_words); k++) {
         size_t wl = strlen(number_words[k].w);
-        if (wl > best && len >= wl && strncasecmp(s, number_words[k].w, wl) == 0 &&
-            (wl == len || !isalpha((unsigned char)s[wl]))) {
+        if (wl > best && S_starts_word_ci(s, len, number_words[k].w) &&
+            (wl == len || !(isalpha((unsigned char)s[wl]) || (unsigned char)s[wl] >= 0x80))) {
             best = wl;
             *value = number_words[k].v;
         }
@@ -234,6 +245,8 @@ static const char *const lone_words[] = {
     "PREFACIO",   "PREFAZIONE", "INTRODUCCI\xC3\x93N", "INTRODUZIONE", "CONCLUSI\xC3\x93N",
     "CONCLUSIONE", "AP\xC3\x89NDICE", "APPENDICE",
 };
+
+#define S_RULE_LONE_WORD "word that heads a piece"
 
 /* Matches "WORD NUMBER tail" with WORD in upper or capitalised case. */
 static int S_word_number(const char *s, size_t len, const char *word)
@@ -391,7 +404,7 @@ part:
         size_t wl = strlen(lone_words[k]);
         if (S_starts_word_ci(s, len, lone_words[k]) && S_caps_or_title(s, wl) &&
             (len == wl || ((s[wl] == '.' || s[wl] == ':') && len < wl + 60))) {
-            *rule = "word that heads a piece";
+            *rule = S_RULE_LONE_WORD;
             *value = 0;
             return QR_HEADING_CHAPTER;
         }
@@ -593,6 +606,7 @@ static int S_is_heading_title(reader *r, int k)
 void qr_text_classify(reader *r, block_kind *kinds)
 {
     int *lone = xcalloc((size_t)r->n_blocks + 1, sizeof(int));
+    char *lone_word = xcalloc((size_t)r->n_blocks + 1, 1);
     for (int k = 0; k < r->n_blocks; k++) {
         if (kinds[k] == B_SKIP)
             continue;
@@ -682,6 +696,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
             continue;
         }
         kinds[k] = hk == QR_HEADING_PART ? B_PART : B_CHAPTER;
+        lone_word[k] = strcmp(rule, S_RULE_LONE_WORD) == 0;
         if (r->n_entries > 0 && r->next_entry > 0)
             qr_text_note(r, r->lines[b->first].no,
                          "a heading the contents does not name: the text wins");
@@ -739,7 +754,13 @@ void qr_text_classify(reader *r, block_kind *kinds)
      * the heading's second line. */
     for (int k = 0; k + 2 < r->n_blocks; k++) {
         if ((kinds[k] != B_PART && kinds[k] != B_CHAPTER && kinds[k] != B_SECTION) ||
-            r->blocks[k].first != r->blocks[k].last || kinds[k + 1] != B_PARA)
+            r->blocks[k].first != r->blocks[k].last)
+            continue;
+        /* "CHAPITRE XXIII" over "CONCLUSION.": a word that heads a piece
+         * alone is the title of the chapter heading straight over it */
+        if (kinds[k] == B_CHAPTER && kinds[k + 1] == B_CHAPTER && lone_word[k + 1])
+            kinds[k + 1] = B_PARA;
+        if (kinds[k + 1] != B_PARA)
             continue;
         size_t l;
         const char *t = qr_text_line(r, r->blocks[k].first, &l);
@@ -749,4 +770,5 @@ void qr_text_classify(reader *r, block_kind *kinds)
         S_why(r, &r->blocks[k + 1], "the heading's title", "a title under a heading line");
     }
     free(lone);
+    free(lone_word);
 }

@@ -55,6 +55,7 @@ typedef struct reader {
     char **entries;    /* normalised contents entries, in order */
     int n_entries;
     int next_entry;
+    int contents_first; /* the block of the printed contents' title */
     int contents_end;  /* the block after the printed contents (0: none) */
     /* decisions on headings, for `quire -v` (owned; printed in line order) */
     struct text_note {
@@ -186,6 +187,9 @@ void qr_text_build_licence(reader *r);
 void qr_text_make_blocks(reader *r);
 /* Appends the block's lines joined by single spaces to out. */
 void qr_text_block_joined(const reader *r, const block *b, qr_buf *out);
+/* Whether a line reads as a contents entry: a heading by its words, or a
+ * line opening or ending with a number. */
+int qr_text_entry_like(const char *s, size_t len);
 /* Reads the printed contents into r->entries and marks its blocks B_SKIP. */
 void qr_text_find_contents(reader *r, block_kind *kinds);
 
