@@ -9,7 +9,7 @@ _quire()
     local commands="build init watch dump trace"
     local opts="--out --format --metadata --from --check --stats --no-page-list --allow-outside --trim
         --margins --font --font-size --leading --recto-chapters --break --color --quiet
-        --verbose --help --version --list-fonts --title --author"
+        --verbose --why --help --version --list-fonts --title --author"
     case $prev in
     -f | --format) COMPREPLY=($(compgen -W "epub pdf epub,pdf" -- "$cur")); return ;;
     --from) COMPREPLY=($(compgen -W "markdown text" -- "$cur")); return ;;

@@ -34,6 +34,7 @@ enum {
     OPT_TITLE,
     OPT_AUTHOR,
     OPT_ALLOW_OUTSIDE,
+    OPT_WHY,
 };
 
 /* Signals ----------------------------------------------------------------- */
@@ -84,6 +85,7 @@ static const struct option longopts[] = {
     {"break", required_argument, NULL, OPT_BREAK},
     {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
     {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
+    {"why", no_argument, NULL, OPT_WHY},
     {"title", required_argument, NULL, OPT_TITLE},
     {"author", required_argument, NULL, OPT_AUTHOR},
     {NULL, 0, NULL, 0},
@@ -162,7 +164,8 @@ int main(int argc, char **argv)
                 return QR_EX_USAGE;
             break;
         case 'q': level = QR_LOG_QUIET; break;
-        case 'v': level = QR_LOG_VERBOSE; break;
+        case 'v':
+        case OPT_WHY: level = QR_LOG_VERBOSE; break;
         case '?':
         case ':': return S_bad_option(argv, c);
         default:
@@ -278,7 +281,8 @@ int main(int argc, char **argv)
                 opt.cli |= CLI_EMERGENCY;
             break;
         case 'q': level = QR_LOG_QUIET; break;
-        case 'v': level = QR_LOG_VERBOSE; break;
+        case 'v':
+        case OPT_WHY: level = QR_LOG_VERBOSE; break;
         case 'h': qr_cli_usage(stdout); return QR_EX_OK;
         case 'V': printf("quire %s\n", QUIRE_VERSION); return QR_EX_OK;
         default: return S_bad_option(argv, c);

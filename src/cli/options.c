@@ -102,7 +102,7 @@ void qr_cli_usage(FILE *f)
         "       quire init [DIR] [--title TITLE] [--author NAME]\n"
 
         "       quire watch [OPTIONS] [DIR | FILE...]\n"
-        "       quire dump [DIR | FILE...]\n"
+        "       quire dump [--why] [DIR | FILE...]\n"
         "       quire trace [OPTIONS] [DIR | FILE...]\n"
         "       quire --help | --version | --list-fonts\n"
         "\n"
@@ -154,6 +154,8 @@ void qr_cli_usage(FILE *f)
         "      --color WHEN  colour in diagnostics: auto (on a terminal, unless NO_COLOR),\n"
         "                    always, never\n"
         "  -v, --verbose     say what is done, step by step\n"
+        "      --why         the same: each line that became a heading, or was\n"
+        "                    judged and did not, with its rule\n"
         "  -h, --help        show this help\n"
         "  -V, --version     show the version\n"
         "      --list-fonts  list the font families there are\n"

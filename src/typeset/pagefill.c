@@ -599,7 +599,9 @@ static void S_flow(pb *b, const char *chapter_title, int first)
     const int full = b->lines_per_page;
     size_t n = 0, cap_plans = 16;
     plan *pl = xmalloc(cap_plans * sizeof *pl);
-    size_t first_index = lay->n_pages - 1; /* the page the chapter starts on */
+    /* the page the chapter's text starts on: the next one when the first
+     * is full (a part's own page, with text under the part heading) */
+    size_t first_index = lay->n_pages - 1 + (first >= full);
     pos start = {0, 0};
     size_t fn_from = 0, fn_pend = 0;
     int cap = full - first, row0 = first, carry = 0;
@@ -654,7 +656,7 @@ static void S_flow(pb *b, const char *chapter_title, int first)
     /* place them */
     size_t hyphen_run = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0)
+        if (i > 0 || first >= full)
             qr_pb_new_page(b, chapter_title, 0);
         S_place_page(b, &lay->pages[lay->n_pages - 1], lay->n_pages - 1, pl[i].start, pl[i].cut,
                      pl[i].first, &hyphen_run);

@@ -1,0 +1,371 @@
+/*
+ * text_gutenberg.c: step 2 of the plain-text reader: the Project Gutenberg
+ * header (metadata, the book's bounds), the title block of a text without
+ * one, and the header and licence kept as back matter.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "read.h"
+#include "text_internal.h"
+#include "text_reader.h"
+
+/* Step 2: Project Gutenberg ---------------------------------------------- */
+
+static int S_is_start_marker(const char *s, size_t len)
+{
+    return qr_text_starts_with(s, len, "***") && qr_text_contains_ci(s, len, "START OF") &&
+           qr_text_contains_ci(s, len, "GUTENBERG");
+}
+
+static int S_is_end_marker(const char *s, size_t len)
+{
+    return qr_text_starts_with(s, len, "***") && qr_text_contains_ci(s, len, "END OF") &&
+           qr_text_contains_ci(s, len, "GUTENBERG");
+}
+
+/* A header field "Name: value"; returns the value, or NULL. */
+static const char *S_field(const char *s, size_t len, const char *name, size_t *vlen)
+{
+    size_t n = strlen(name);
+    if (len <= n || strncasecmp(s, name, n) != 0 || s[n] != ':')
+        return NULL;
+    const char *v = s + n + 1;
+    *vlen = len - n - 1;
+    qr_text_trim_left(&v, vlen);
+    return *vlen ? v : NULL;
+}
+
+/* Whether the line starts "Name:" or "Two Words:" (a header field). */
+int qr_text_is_field_line(const char *s, size_t len)
+{
+    if (len == 0 || !isupper((unsigned char)s[0]))
+        return 0;
+    for (size_t i = 1; i < len && i < 30; i++) {
+        if (s[i] == ':')
+            return 1;
+        if (!isalpha((unsigned char)s[i]) && s[i] != ' ')
+            return 0;
+    }
+    return 0;
+}
+
+/* Arena: the field's value, with continuation lines (until a blank line or
+ * the next field) joined by spaces. */
+static const char *S_field_value(reader *r, int i, const char *v, size_t vlen, int *last)
+{
+    qr_buf_reset(&r->tmp);
+    qr_buf_add(&r->tmp, v, vlen);
+    int j = i + 1;
+    for (; j < r->n_lines && !qr_text_blank(r, j); j++) {
+        size_t l;
+        const char *t = qr_text_line(r, j, &l);
+        if (qr_text_is_field_line(t, l))
+            break; /* the next field */
+        if (t[0] == '[')
+            break;
+        qr_buf_addc(&r->tmp, ' ');
+        qr_buf_add(&r->tmp, t, l);
+    }
+    *last = j - 1;
+    return qr_arena_strndup(qr_doc_arena(r->doc), r->tmp.ptr, r->tmp.len);
+}
+
+static const char *const months[] = {"january", "february", "march",     "april",
+                                     "may",     "june",     "july",      "august",
+                                     "september", "october", "november", "december"};
+
+/* The value of the digits at the start of s[0..len), at most nine of them;
+ * 0 if there are none. (The text is not NUL-terminated: no atoi or strtol,
+ * which read on past len.) */
+static int S_digits_value(const char *s, size_t len)
+{
+    int v = 0;
+    for (size_t i = 0; i < len && i < 9 && isdigit((unsigned char)s[i]); i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+/* Arena: "December 25, 2008", "April, 2001" or "2008-12-25" as ISO 8601. */
+static const char *S_parse_date(reader *r, const char *v, size_t len)
+{
+    int month = 0, day = 0, year = 0;
+    size_t i = 0;
+    if (len >= 4 && isdigit((unsigned char)v[0]) && isdigit((unsigned char)v[3])) {
+        year = S_digits_value(v, len);
+        if (len >= 7 && v[4] == '-')
+            month = S_digits_value(v + 5, len - 5);
+        if (len >= 10 && v[7] == '-')
+            day = S_digits_value(v + 8, len - 8);
+    } else {
+        for (int m = 0; m < 12; m++) {
+            size_t ml = strlen(months[m]);
+            if (len >= 3 && strncasecmp(v, months[m], 3) == 0) {
+                month = m + 1;
+                i = (len >= ml && strncasecmp(v, months[m], ml) == 0) ? ml : 3;
+                break;
+            }
+        }
+        if (!month)
+            return NULL;
+        while (i < len && (v[i] == ' ' || v[i] == '.' || v[i] == ','))
+            i++;
+        int num = 0, digits = 0;
+        while (i < len && isdigit((unsigned char)v[i]) && digits < 4) {
+            num = num * 10 + (v[i++] - '0');
+            digits++;
+        }
+        if (digits > 0 && digits <= 2) {
+            day = num;
+            while (i < len && (v[i] == ' ' || v[i] == ','))
+                i++;
+            num = digits = 0;
+            while (i < len && isdigit((unsigned char)v[i]) && digits < 4) {
+                num = num * 10 + (v[i++] - '0');
+                digits++;
+            }
+        }
+        if (digits != 4)
+            return NULL;
+        year = num;
+    }
+    if (year < 1000 || month > 12 || day > 31)
+        return NULL;
+    if (month && day)
+        return qr_arena_printf(qr_doc_arena(r->doc), "%04d-%02d-%02d", year, month, day);
+    if (month)
+        return qr_arena_printf(qr_doc_arena(r->doc), "%04d-%02d", year, month);
+    return qr_arena_printf(qr_doc_arena(r->doc), "%04d", year);
+}
+
+static const struct {
+    const char *name, *tag;
+} languages[] = {
+    {"English", "en"},   {"French", "fr"},     {"German", "de"},    {"Spanish", "es"},
+    {"Italian", "it"},   {"Portuguese", "pt"}, {"Dutch", "nl"},     {"Japanese", "ja"},
+    {"Chinese", "zh"},   {"Korean", "ko"},     {"Russian", "ru"},   {"Latin", "la"},
+    {"Greek", "el"},     {"Finnish", "fi"},    {"Swedish", "sv"},   {"Danish", "da"},
+    {"Norwegian", "no"}, {"Polish", "pl"},     {"Hungarian", "hu"}, {"Esperanto", "eo"},
+    {"Czech", "cs"},     {"Catalan", "ca"},    {"Welsh", "cy"},     {"Irish", "ga"},
+};
+
+/* The language of lines [first, end) by their script: kana means
+ * Japanese, hangul Korean, ideographs alone Chinese; otherwise NULL. */
+const char *qr_text_detect_script(const reader *r, int first, int end)
+{
+    long kana = 0, hangul = 0, han = 0, letters = 0;
+    for (int i = first; i < end; i++) {
+        const char *s = r->lines[i].s;
+        size_t len = r->lines[i].len;
+        for (size_t k = 0; k < len;) {
+            int n;
+            uint32_t c = qr_text_cp_at(s, len, k, &n);
+            k += (size_t)n;
+            if ((c >= 0x3041 && c <= 0x30FF))
+                kana++;
+            else if (c >= 0xAC00 && c <= 0xD7AF)
+                hangul++;
+            else if (c >= 0x4E00 && c <= 0x9FFF)
+                han++;
+            else if (c < 0x80 && isalpha((int)c))
+                letters++;
+        }
+    }
+    long cjk = kana + hangul + han;
+    if (cjk == 0 || cjk * 2 < letters / 3) /* CJK text: ~1 character a word */
+        return NULL;
+    if (kana > 0)
+        return "ja";
+    if (hangul > 0)
+        return "ko";
+    return "zh";
+}
+
+void qr_text_add_creator(qr_meta *m, const char *name, const char *role)
+{
+    if (m->n_creators < QR_MAX_CREATORS) {
+        m->creators[m->n_creators].name = name;
+        m->creators[m->n_creators].role = role;
+        m->n_creators++;
+    }
+}
+
+/*
+ * Finds the Gutenberg header, its fields, and the book's bounds. Texts
+ * without a header are the whole book.
+ */
+void qr_text_gutenberg(reader *r)
+{
+    qr_meta *m = qr_doc_meta(r->doc);
+    int start = -1, end = -1, last_field = -1;
+    int scan = r->n_lines < 400 ? r->n_lines : 400;
+    for (int i = 0; i < scan && start < 0; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        if (S_is_start_marker(t, l))
+            start = i;
+    }
+    for (int i = start < 0 ? 0 : start + 1; i < r->n_lines; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        if (S_is_end_marker(t, l)) {
+            end = i;
+            break;
+        }
+    }
+    int fields_end = start >= 0 ? start : (scan < 60 ? scan : 60);
+    int found = 0;
+    for (int i = 0; i < fields_end; i++) {
+        size_t l, vl;
+        const char *t = qr_text_line(r, i, &l);
+        const char *v;
+        int last = i;
+        if ((v = S_field(t, l, "Title", &vl))) {
+            if (!m->title && (r->flags & QR_READ_FIRST))
+                m->title = S_field_value(r, i, v, vl, &last);
+            found++;
+        } else if ((v = S_field(t, l, "Author", &vl))) {
+            if (r->flags & QR_READ_FIRST)
+                qr_text_add_creator(m, S_field_value(r, i, v, vl, &last), "aut");
+            found++;
+        } else if ((v = S_field(t, l, "Translator", &vl)) ||
+                   (v = S_field(t, l, "Translators", &vl))) {
+            if (r->flags & QR_READ_FIRST)
+                qr_text_add_creator(m, S_field_value(r, i, v, vl, &last), "trl");
+        } else if ((v = S_field(t, l, "Editor", &vl))) {
+            if (r->flags & QR_READ_FIRST)
+                qr_text_add_creator(m, S_field_value(r, i, v, vl, &last), "edt");
+        } else if ((v = S_field(t, l, "Illustrator", &vl))) {
+            if (r->flags & QR_READ_FIRST)
+                qr_text_add_creator(m, S_field_value(r, i, v, vl, &last), "ill");
+        } else if ((v = S_field(t, l, "Language", &vl))) {
+            for (size_t k = 0; k < QR_ARRAY_LEN(languages); k++)
+                if (qr_text_starts_with_ci(v, vl, languages[k].name) && !m->language &&
+                    (r->flags & QR_READ_FIRST))
+                    m->language = languages[k].tag;
+        } else if ((v = S_field(t, l, "Release Date", &vl)) ||
+                   (v = S_field(t, l, "Release date", &vl))) {
+            if (r->flags & QR_READ_FIRST)
+                m->date = S_parse_date(r, v, vl);
+        } else if (!(S_field(t, l, "Posting Date", &vl) ||
+                     S_field(t, l, "Character set encoding", &vl) ||
+                     S_field(t, l, "Last Updated", &vl) ||
+                     S_field(t, l, "Produced by", &vl) || S_field(t, l, "Credits", &vl))) {
+            continue;
+        }
+        last_field = last > last_field ? last : i > last_field ? i : last_field;
+        /* the ebook number: "[EBook #2701]", "[eBook #2600]" */
+        for (int j = i; j <= last; j++) {
+            size_t jl;
+            const char *jt = qr_text_line(r, j, &jl);
+            for (size_t k = 0; k + 7 < jl; k++) {
+                if (strncasecmp(jt + k, "ebook #", 7) == 0 && isdigit((unsigned char)jt[k + 7]) &&
+                    !m->source && (r->flags & QR_READ_FIRST)) {
+                    int num = S_digits_value(jt + k + 7, jl - k - 7);
+                    m->source = qr_arena_printf(qr_doc_arena(r->doc),
+                                                "https://www.gutenberg.org/ebooks/%d", num);
+                }
+            }
+        }
+        i = last;
+    }
+    r->pg = start >= 0 || (found >= 2 && end >= 0) || found >= 2;
+    r->body_first = 0;
+    r->body_end = r->n_lines;
+    r->licence_first = -1;
+    if (!r->pg)
+        return;
+    if (start >= 0)
+        r->body_first = start + 1;
+    else if (last_field >= 0)
+        r->body_first = last_field + 1;
+    if (end >= 0) {
+        r->body_end = end;
+        r->licence_first = end;
+    }
+    if (m->source && !m->identifier && (r->flags & QR_READ_FIRST))
+        m->identifier = m->source;
+}
+
+/* Whether a one-line block reads as a title: short, not a sentence. */
+int qr_text_title_like(const reader *r, const block *b)
+{
+    if (b->first != b->last)
+        return 0;
+    size_t l;
+    const char *t = qr_text_line(r, b->first, &l);
+    if (l == 0 || l > 100)
+        return 0;
+    char last = t[l - 1];
+    return last != '.' && last != ',' && last != ';' && last != ':';
+}
+
+/* Book metadata from the title block of a text without a header: the
+ * title line, an "or, ..." line after it, and a "by ..." line. */
+void qr_text_title_block(reader *r, const block_kind *kinds)
+{
+    qr_meta *m = qr_doc_meta(r->doc);
+    if (!(r->flags & QR_READ_FIRST) || m->title || r->n_blocks == 0 || kinds[0] != B_PARA)
+        return;
+    const block *b = &r->blocks[0];
+    if (b->first != b->last)
+        return;
+    size_t tl, l;
+    const char *t = qr_text_line(r, b->first, &tl);
+    if (tl == 0 || tl > 100)
+        return;
+    qr_buf title = QR_BUF_INIT;
+    qr_text_smarten(t, tl, 0, &title);
+    for (int k = 1; k < r->n_blocks && k < 4 && kinds[k] == B_PARA; k++) {
+        const block *nb = &r->blocks[k];
+        if (nb->first != nb->last)
+            break;
+        const char *u = qr_text_line(r, nb->first, &l);
+        if (l > 100)
+            break;
+        if (qr_text_starts_with(u, l, "or, ") || qr_text_starts_with(u, l, "Or, ") ||
+            qr_text_starts_with(u, l, "OR, ")) {
+            qr_buf_addc(&title, ' ');
+            qr_text_smarten(u, l, ' ', &title);
+        } else if ((qr_text_starts_with(u, l, "by ") || qr_text_starts_with(u, l, "By ") ||
+                    qr_text_starts_with(u, l, "BY ")) && m->n_creators == 0) {
+            qr_text_add_creator(m, qr_arena_strndup(qr_doc_arena(r->doc), u + 3, l - 3), "aut");
+        }
+    }
+    if (qr_text_title_like(r, b) || title.len > tl)
+        m->title = qr_arena_strndup(qr_doc_arena(r->doc), title.ptr, title.len);
+    qr_buf_release(&title);
+}
+
+/*
+ * The back matter: the Gutenberg header (its fields are the metadata too)
+ * and everything from the END marker on, the licence, as they were.
+ */
+void qr_text_build_licence(reader *r)
+{
+    if (r->licence_first < 0 && r->body_first == 0)
+        return;
+    int from = r->licence_first >= 0 ? r->licence_first : r->n_lines;
+    int saved_first = r->body_first, saved_end = r->body_end;
+    r->verbatim = 1;
+    qr_text_open_chapter(r, QR_CHAPTER_BACK, 1, r->lines[r->body_first > 0 ? 0 : from].no);
+    const char *lang = qr_doc_meta(r->doc)->language;
+    if (lang && strcmp(lang, "en") != 0 && !qr_text_detect_script(r, from, r->n_lines))
+        qr_node_set_lang(r->doc, qr_builder_current(&r->b), "en");
+    for (int pass = 0; pass < 2; pass++) {
+        r->body_first = pass == 0 ? 0 : from;
+        r->body_end = pass == 0 ? saved_first : r->n_lines;
+        free(r->blocks);
+        r->blocks = NULL;
+        r->n_blocks = 0;
+        qr_text_make_blocks(r);
+        r->wrap_width = qr_text_wrap_width(r);
+        for (int k = 0; k < r->n_blocks; k++)
+            qr_text_emit_paragraphs(r, &r->blocks[k], r->blocks[k].first);
+    }
+    r->body_first = saved_first;
+    r->body_end = saved_end;
+    qr_text_close_chapter(r);
+    r->verbatim = 0;
+}
