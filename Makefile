@@ -1,5 +1,6 @@
-# quire: the front door. `make` installs missing packages, builds ./quire and
-# packages seeds/ into dist/; `make check` runs every test.
+# quire: the front door. `make` installs the missing build packages (or says
+# how to), builds ./quire and packages seeds/ into dist/; `make check`
+# installs the missing test tools (validators, Ace) and runs every test.
 
 VERSION  := 0.1.0
 PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm
@@ -14,34 +15,51 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhyphen -lm
 LIB_SRC  := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c \
 	src/typeset/*.c src/pdf/*.c))
 LIB_OBJ  := $(LIB_SRC:.c=.o)
+# the command line's steps: linked into quire only
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ  := $(CLI_SRC:.c=.o)
 TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
-DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) src/main.d
+DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) src/main.d
 
-.PHONY: all deps book check bench bench-deps clean format lint
+.PHONY: all deps test-deps book check bench bench-deps clean format lint
 .DEFAULT_GOAL := all
 
 all: deps
 	@$(MAKE) --no-print-directory quire
 	@$(MAKE) --no-print-directory book
 
+# The build packages (.ci/packages-build): installed when they can be; else
+# the line to install them is printed, and the build goes on if the
+# libraries are there.
 deps:
-	@sh .ci/deps
+	@sh .ci/deps build
+	@pkg-config --exists $(PKGS) || { \
+		echo "make: the build libraries are missing:"; pkg-config --print-errors $(PKGS) 2>&1 | \
+		sed -n 's/^No package .\([^ ]*\). found$$/    \1/p'; \
+		echo "make: install them with the apt-get line above (Debian, Ubuntu)"; exit 1; } >&2
 
-quire: src/main.o $(LIB_OBJ)
+# The test tools (.ci/packages-test, Ace): a tool that cannot be installed
+# fails its own tests, with the reason, and no other.
+test-deps:
+	@sh .ci/deps test
+
+quire: src/main.o $(CLI_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -Isrc -c -o $@ $<
 
-# Package the project's own manuscript.
+# Package the project's own manuscript, and name what was written.
 book: quire
-	./quire build .
+	@echo "make: wrote ./quire"
+	@out=$$(./quire build -v . 2>&1); rc=$$?; printf '%s\n' "$$out" | \
+		sed -n 's/^quire: wrote /make: wrote /p; /: error: /p; /: warning: /p'; exit $$rc
 
 tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-check: quire tests/runner
+check: test-deps quire tests/runner
 	tests/runner
 
 # Speed, memory and typesetting quality, with peers side by side where
@@ -70,14 +88,14 @@ lint:
 .PHONY: asan ubsan valgrind fuzz clean-reliability
 SAN_asan  := -fsanitize=address -fno-omit-frame-pointer
 SAN_ubsan := -fsanitize=undefined -fno-sanitize-recover=undefined
-SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(LIB_SRC) $(TEST_SRC)))
+SAN_DEPS  := $(foreach s,asan ubsan,$(patsubst %.c,%.$(s).d,src/main.c $(CLI_SRC) $(LIB_SRC) $(TEST_SRC)))
 
 .PRECIOUS: %.asan.o %.ubsan.o
 %.asan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_asan) -MMD -MP -Isrc -c -o $@ $<
 %.ubsan.o: %.c
 	$(CC) $(ALL_CFLAGS) $(SAN_ubsan) -MMD -MP -Isrc -c -o $@ $<
-quire-%: src/main.%.o $(LIB_SRC:.c=.%.o)
+quire-%: src/main.%.o $(CLI_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
 tests/runner-%: $(TEST_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 	$(CC) $(LDFLAGS) $(SAN_$*) -o $@ $^ $(PKG_LIBS)
@@ -141,7 +159,7 @@ clean-reliability:
 	rm -f $(SAN_DEPS) $(SAN_DEPS:.d=.o)
 
 clean:
-	rm -f quire tests/runner src/main.o $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
+	rm -f quire tests/runner src/main.o $(CLI_OBJ) $(LIB_OBJ) $(TEST_OBJ) $(DEPS)
 	rm -rf tests/out
 
 -include $(DEPS)

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test.h"
 
@@ -94,8 +96,21 @@ int main(int argc, char **argv)
         else
             filter = argv[i];
     }
-    for (size_t i = 0; i < QR_ARRAY_LEN(suites); i++)
+    /* progress on a terminal: a line per suite that ran a case */
+    int progress = isatty(STDOUT_FILENO);
+    for (size_t i = 0; i < QR_ARRAY_LEN(suites); i++) {
+        int p0 = passed, f0 = failed, s0 = skipped;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         suites[i].run();
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (progress && passed + failed + skipped > p0 + f0 + s0) {
+            printf("%-10s %3d passed, %d failed%s (%.1f s)\n", suites[i].name, passed - p0,
+                   failed - f0, skipped > s0 ? ", some skipped" : "",
+                   (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+            fflush(stdout);
+        }
+    }
     if (skipped)
         printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     else

@@ -1,0 +1,170 @@
+/* options.c: the values of the command line's options, and its help. */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+/*
+ * --break NAME=VALUE,...: TeX's line-breaking parameters, by TeX's names
+ * (tolerance=200,pretolerance=100,linepenalty=10,hyphenpenalty=50, ...).
+ */
+int qr_cli_parse_break(const char *arg, qr_print_options *p)
+{
+    static const struct {
+        const char *name;
+        int is_int;
+        size_t offset;
+    } keys[] = {
+        {"tolerance", 0, offsetof(qr_break_params, tolerance)},
+        {"pretolerance", 0, offsetof(qr_break_params, pretolerance)},
+        {"linepenalty", 1, offsetof(qr_break_params, line_penalty)},
+        {"hyphenpenalty", 1, offsetof(qr_break_params, hyphen_penalty)},
+        {"exhyphenpenalty", 1, offsetof(qr_break_params, ex_hyphen_penalty)},
+        {"doublehyphendemerits", 1, offsetof(qr_break_params, double_hyphen_demerits)},
+        {"finalhyphendemerits", 1, offsetof(qr_break_params, final_hyphen_demerits)},
+        {"adjdemerits", 1, offsetof(qr_break_params, adj_demerits)},
+        {"looseness", 1, offsetof(qr_break_params, looseness)},
+        {"emergencystretch", 0, offsetof(qr_break_params, emergency_stretch)},
+    };
+    char *copy = xstrdup(arg), *save = NULL;
+    int rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '=');
+        rc = -1;
+        if (!eq)
+            break;
+        *eq = '\0';
+        for (size_t i = 0; i < QR_ARRAY_LEN(keys); i++) {
+            if (strcmp(tok, keys[i].name) != 0)
+                continue;
+            char *end;
+            double v = strcmp(tok, "emergencystretch") == 0 ? qr_print_parse_length(eq + 1)
+                                                            : strtod(eq + 1, &end);
+            if (strcmp(tok, "emergencystretch") != 0 && (*end || end == eq + 1))
+                break;
+            if (v < -10000 || v > 100000 || (strcmp(tok, "emergencystretch") == 0 && v < 0))
+                break;
+            char *field = (char *)&p->breaking + keys[i].offset;
+            if (keys[i].is_int)
+                *(int *)field = (int)v;
+            else
+                *(double *)field = v;
+            rc = 0;
+            break;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
+/* --margins inner,outer,top,bottom (each a length: 20mm, 0.75in, 54pt). */
+int qr_cli_parse_margins(const char *arg, qr_print_options *p)
+{
+    double v[4];
+    char *copy = xstrdup(arg), *save = NULL;
+    int n = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n == 4 || (v[n++] = qr_print_parse_length(tok)) < 0) {
+            n = -1;
+            break;
+        }
+    }
+    free(copy);
+    if (n != 4)
+        return -1;
+    p->inner = v[0];
+    p->outer = v[1];
+    p->top = v[2];
+    p->bottom = v[3];
+    return 0;
+}
+
+/* A size in points, from 4 to 72. */
+int qr_cli_parse_points(const char *arg, double *out)
+{
+    double v = qr_print_parse_length(arg);
+    if (v < 4 || v > 72)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The print options the command line gave: they beat the manifest's. */
+
+void qr_cli_usage(FILE *f)
+{
+    fputs(
+        "Usage: quire build [OPTIONS] [DIR | FILE...]\n"
+        "       quire dump [DIR | FILE...]\n"
+        "       quire trace [OPTIONS] [DIR | FILE...]\n"
+        "       quire --help | --version\n"
+        "\n"
+        "Packages a manuscript into an EPUB 3 e-book and a print-ready PDF.\n"
+        "\n"
+        "With a DIR (default: the current folder), reads DIR/seeds/* in name order\n"
+        "and writes DIR/dist/<slug>.epub and .pdf; DIR/book.yaml, when there is one,\n"
+        "gives the book's metadata, its chapters, cover and print settings (the options\n"
+        "below beat it). With FILEs, builds one book from them, in the order given,\n"
+        "into ./dist/.\n"
+        "\n"
+        "Commands:\n"
+        "  build             build the book\n"
+        "  dump              print the document model (for tests and debugging)\n"
+        "  trace             print the PDF's layout as text (for tests and debugging)\n"
+        "\n"
+        "Options:\n"
+        "  -o, --out DIR     write the book into DIR\n"
+        "  -f, --format LIST formats to write, comma-separated: epub, pdf (default: both)\n"
+        "      --stats       print the layout's quality: lines, spacing, hyphens, widows\n"
+        "      --no-page-list  no print page numbers in the EPUB (an EPUB-only build then\n"
+        "                    does not lay out the print edition)\n"
+        "\n"
+        "Print options (the PDF edition):\n"
+        "      --trim SIZE   page size: a5 (default), a4, letter, 5.5x8.5in, 6x9in, WxH\n"
+        "      --margins I,O,T,B  inner, outer, top, bottom margins (default 20mm,16mm,18mm,22mm)\n"
+        "      --font FAMILY body font (default EB Garamond 12)\n"
+        "      --font-size PT, --leading PT   size and baseline distance (default 11, 14)\n"
+        "      --recto-chapters   open chapters on a right-hand page\n"
+        "      --break NAME=VALUE,...  line breaking, with TeX's parameters: tolerance (200),\n"
+        "                    pretolerance (100), linepenalty (10), hyphenpenalty (50),\n"
+        "                    exhyphenpenalty (50), doublehyphendemerits (10000),\n"
+        "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
+        "                    looseness (0), emergencystretch (1.5em)\n"
+        "\n"
+        "Other options:\n"
+        "  -q, --quiet       print errors only\n"
+        "  -v, --verbose     say what is done, step by step\n"
+        "  -h, --help        show this help\n"
+        "  -V, --version     show the version\n"
+        "\n"
+        "Exit status: 0 success, 64 usage error, 65 bad input, 66 missing input,\n"
+        "73 cannot create output, 74 I/O error.\n",
+        f);
+}
+
+int qr_cli_parse_formats(const char *arg, int *formats)
+{
+    int f = 0;
+    char *copy = xstrdup(arg);
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "epub") == 0)
+            f |= FORMAT_EPUB;
+        else if (strcmp(tok, "pdf") == 0)
+            f |= FORMAT_PDF;
+        else {
+            fprintf(stderr, "quire: error: unknown format '%s' (expected epub or pdf)\n", tok);
+            free(copy);
+            return -1;
+        }
+    }
+    free(copy);
+    if (!f) {
+        fprintf(stderr, "quire: error: --format needs at least one format\n");
+        return -1;
+    }
+    *formats = f;
+    return 0;
+}
