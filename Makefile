@@ -3,7 +3,8 @@
 # installs the missing test tools (validators, Ace) and runs every test.
 
 VERSION  := 0.1.0
-PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm
+PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm \
+	lcms2 zlib libjpeg
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes

@@ -26,6 +26,8 @@ enum {
     OPT_RECTO,
     OPT_BREAK,
     OPT_NO_PAGE_LIST,
+    OPT_PRINT,
+    OPT_PAPER,
 };
 
 /* Signals ----------------------------------------------------------------- */
@@ -70,6 +72,8 @@ int main(int argc, char **argv)
         {"recto-chapters", no_argument, NULL, OPT_RECTO},
         {"break", required_argument, NULL, OPT_BREAK},
         {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
+        {"print", required_argument, NULL, OPT_PRINT},
+        {"paper", required_argument, NULL, OPT_PAPER},
         {NULL, 0, NULL, 0},
     };
     options opt = {.out_dir = NULL, .formats = FORMAT_EPUB | FORMAT_PDF, .progress = 0};
@@ -98,6 +102,8 @@ int main(int argc, char **argv)
         dump = CMD_DUMP;
     else if (strcmp(cmd, "trace") == 0)
         dump = CMD_TRACE;
+    else if (strcmp(cmd, "check-print") == 0)
+        return qr_cli_check_print(argc - optind - 1, argv + optind + 1);
     else {
         fprintf(stderr, "quire: error: unknown command '%s' (try 'quire --help')\n", cmd);
         return QR_EX_USAGE;
@@ -116,6 +122,24 @@ int main(int argc, char **argv)
             break;
         case OPT_STATS: opt.stats = 1; break;
         case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
+        case OPT_PRINT:
+            if (strcmp(optarg, "pod") != 0 && strcmp(optarg, "none") != 0) {
+                fprintf(stderr, "quire: error: --print: unknown profile '%s' (pod or none)\n",
+                        optarg);
+                return QR_EX_USAGE;
+            }
+            opt.pod = strcmp(optarg, "pod") == 0;
+            opt.cli |= CLI_PROFILE;
+            break;
+        case OPT_PAPER:
+            if ((opt.paper = qr_paper_parse(optarg)) < 0) {
+                fprintf(stderr, "quire: error: --paper: unknown paper '%s' (white, cream or "
+                                "colour)\n",
+                        optarg);
+                return QR_EX_USAGE;
+            }
+            opt.cli |= CLI_PAPER;
+            break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
                 fprintf(stderr,

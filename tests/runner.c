@@ -86,6 +86,7 @@ static const struct {
     {"rich", suite_rich},
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
+    {"print", suite_print},
 };
 
 int main(int argc, char **argv)

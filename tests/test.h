@@ -124,5 +124,6 @@ void suite_rich(void);
 void suite_regress(void);
 void suite_pagelist(void);
 void suite_tagged(void);
+void suite_print(void);
 
 #endif
