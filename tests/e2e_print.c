@@ -350,8 +350,58 @@ static void test_print_options_refused(void)
     qr_buf_release(&err);
 }
 
+/* Text in the margin a printer trims into: the build fails, naming the
+ * page, and leaves no interior behind. */
+static void test_unsafe_margins_refused(void)
+{
+    qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, err = QR_BUF_INIT, pdf = QR_BUF_INIT;
+    qt_scratch("print-unsafe", &dir);
+    const char *argv[] = {S_quire(), "build", "-f", "pdf", "--print", "pod", "--margins",
+                          "5mm,5mm,5mm,5mm", "-o", dir.ptr, "tests/fixtures/pdf-rich", NULL};
+    CHECK_INT_EQ(qt_run(argv, NULL, &out, &err), 65);
+    CHECK_CONTAINS(err.ptr, "text within 0.25 in of the trim");
+    CHECK_CONTAINS(err.ptr, "a print service would refuse (above); not written");
+    qr_buf_addf(&pdf, "%s/the-keepers-almanac-interior.pdf", dir.ptr);
+    struct stat st;
+    CHECK(stat(pdf.ptr, &st) < 0);
+    qr_buf_release(&dir);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+    qr_buf_release(&pdf);
+}
+
+/* Moby-Dick, whole: 600-odd pages, its spine titled. */
+static void test_moby_dick(void)
+{
+    qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, err = QR_BUF_INIT, a = QR_BUF_INIT,
+           b = QR_BUF_INIT;
+    qt_scratch("print-moby", &dir);
+    const char *argv[] = {S_quire(), "build", "-f", "pdf", "--print", "pod", "-o", dir.ptr,
+                          "tests/corpus/moby-dick.txt", NULL};
+    int rc = qt_run(argv, NULL, &out, &err);
+    if (rc != 0)
+        qt_fail(__FILE__, __LINE__, "exit %d\n%s", rc, err.ptr);
+    qr_buf_addf(&a, "%s/moby-dick-or-the-whale-interior.pdf", dir.ptr);
+    qr_buf_addf(&b, "%s/moby-dick-or-the-whale-cover.pdf", dir.ptr);
+    int pages = S_pages(a.ptr);
+    CHECK(pages > 500);
+    S_preflight(a.ptr, pages, 0);
+    S_preflight(b.ptr, 1, 1);
+    const char *tt[] = {"pdftotext", b.ptr, "-", NULL};
+    qr_buf_reset(&out);
+    CHECK_INT_EQ(S_tool(tt, &out, &err), 0);
+    CHECK_INT_EQ(S_count(out.ptr, "Herman Melville"), 2);
+    qr_buf_release(&dir);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+    qr_buf_release(&a);
+    qr_buf_release(&b);
+}
+
 void suite_print(void)
 {
+    qt_case("print_unsafe_margins_refused", test_unsafe_margins_refused);
+    qt_case("print_moby_dick", test_moby_dick);
     qt_case("print_rich_interior_and_cover", test_rich_interior_and_cover);
     qt_case("print_check_refuses_reading_pdf", test_check_print_refuses_reading_pdf);
     qt_case("print_cover_100_pages", test_cover_100_pages);

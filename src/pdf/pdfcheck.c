@@ -111,6 +111,93 @@ static int S_colour_ops(const char *p, size_t len)
     return n;
 }
 
+/* The safe area: text this far inside the trim (KDP and IngramSpark ask
+ * 0.25 in of the outside edges; quire keeps the inner edge to it too). */
+#define S_SAFE (0.25 * 72.0)
+
+typedef struct S_mat {
+    double a, b, c, d, e, f;
+} S_mat;
+
+/* m x n, PDF's order: a point goes through m first. */
+static S_mat S_mul(S_mat m, S_mat n)
+{
+    return (S_mat){m.a * n.a + m.b * n.c,       m.a * n.b + m.b * n.d,
+                   m.c * n.a + m.d * n.c,       m.c * n.b + m.d * n.d,
+                   m.e * n.a + m.f * n.c + n.e, m.e * n.b + m.f * n.d + n.f};
+}
+
+/*
+ * Where text is shown on a page, from its content: the graphics state's
+ * matrix (q, Q, cm) and the text matrix (BT, Tm, Td, TD). Returns how many
+ * text-showing operators begin outside the safe area inside trim `tb`,
+ * the first one's place in *x, *y. What a line's glyphs reach past its
+ * start is not measured (that needs the fonts' widths).
+ */
+static int S_unsafe_text(const char *p, size_t len, const double tb[4], double *x, double *y)
+{
+    const char *e = p + len;
+    S_mat stack[32], ctm = {1, 0, 0, 1, 0, 0}, tm = ctm, tlm = ctm;
+    int depth = 0, bad = 0;
+    double num[6];
+    int n = 0;
+    while (p < e) {
+        const char *b = qr_pdf_ws(p, e);
+        if (b >= e)
+            break;
+        const char *q = qr_pdf_skip(b, e);
+        if (q == b)
+            q = b + 1;
+        size_t k = (size_t)(q - b);
+        if ((*b >= '0' && *b <= '9') || *b == '-' || *b == '.' || *b == '+') {
+            if (n == 6)
+                memmove(num, num + 1, 5 * sizeof *num);
+            num[n < 6 ? n++ : 5] = strtod(b, NULL);
+            p = q;
+            continue;
+        }
+        if (*b == '(' || *b == '<' || *b == '[' || *b == '/') {
+            p = q;
+            continue; /* operands of another kind: kept as they are */
+        }
+#define S_OP(s) (k == sizeof s - 1 && memcmp(b, s, k) == 0)
+        if (S_OP("q") && depth < 32) {
+            stack[depth++] = ctm;
+        } else if (S_OP("Q") && depth > 0) {
+            ctm = stack[--depth];
+        } else if (S_OP("cm") && n >= 6) {
+            S_mat m = {num[n - 6], num[n - 5], num[n - 4], num[n - 3], num[n - 2], num[n - 1]};
+            ctm = S_mul(m, ctm);
+        } else if (S_OP("BT")) {
+            tm = tlm = (S_mat){1, 0, 0, 1, 0, 0};
+        } else if (S_OP("Tm") && n >= 6) {
+            tm = tlm = (S_mat){num[n - 6], num[n - 5], num[n - 4], num[n - 3], num[n - 2],
+                               num[n - 1]};
+        } else if ((S_OP("Td") || S_OP("TD")) && n >= 2) {
+            tlm = S_mul((S_mat){1, 0, 0, 1, num[n - 2], num[n - 1]}, tlm);
+            tm = tlm;
+        } else if (S_OP("Tj") || S_OP("TJ") || S_OP("'") || S_OP("\"")) {
+            S_mat at = S_mul(tm, ctm);
+            if (at.e < tb[0] + S_SAFE - 0.01 || at.e > tb[2] - S_SAFE + 0.01 ||
+                at.f < tb[1] + S_SAFE - 0.01 || at.f > tb[3] - S_SAFE + 0.01) {
+                if (bad++ == 0) {
+                    *x = at.e;
+                    *y = at.f;
+                }
+            }
+        } else if (S_OP("BI")) {
+            const char *ei = q;
+            while (ei + 2 < e && !(ei[0] == 'E' && ei[1] == 'I' && (ei[2] == ' ' || ei[2] == '\n')))
+                ei++;
+            q = ei + 2;
+        }
+#undef S_OP
+        n = 0;
+        p = q;
+    }
+    return bad;
+}
+
 /* Whether an image's colour space is the output intent's grey. */
 static int S_grey_space(const qr_pdf_file *f, qr_span v)
 {
@@ -289,6 +376,17 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err)
                 else if (S_colour_ops(data.ptr, data.len) > 0)
                     S_problem(&c, "page %d sets colours outside the output intent's grey",
                               page_no);
+                double x = 0, y = 0;
+                /* a cover's spread has its spine's text between its panels:
+                 * the safe area is the interior's rule */
+                int spread = has_t && tb[2] - tb[0] > tb[3] - tb[1];
+                int nb = data.len && has_t && !spread ? S_unsafe_text(data.ptr, data.len, tb, &x, &y)
+                                                       : 0;
+                if (nb > 0)
+                    S_problem(&c,
+                              "page %d: text within 0.25 in of the trim (at %.1f, %.1f pt; %d "
+                              "place%s)",
+                              page_no, x, y, nb, nb == 1 ? "" : "s");
                 qr_buf_release(&data);
             }
         }
