@@ -395,7 +395,7 @@ static double S_pod_inner(size_t pages)
  * when a print service would refuse it. */
 static int S_write_print(const char *path, const qr_buf *pdf, qr_error *err)
 {
-    int problems = qr_pdfx_check(path, pdf->ptr, pdf->len, err);
+    int problems = qr_pdfx_check(path, pdf->ptr, pdf->len, stderr, err);
     if (problems < 0)
         return -1;
     if (problems > 0)

@@ -23,7 +23,7 @@ int qr_cli_check_print(int argc, char **argv)
             qr_buf_release(&data);
             continue;
         }
-        int n = qr_pdfx_check(argv[i], data.ptr, data.len, &err);
+        int n = qr_pdfx_check(argv[i], data.ptr, data.len, stderr, &err);
         if (n < 0) {
             if (!err.file[0])
                 snprintf(err.file, sizeof err.file, "%s", argv[i]);

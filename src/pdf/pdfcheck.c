@@ -14,6 +14,7 @@
 #include "pdfx.h"
 
 typedef struct S_check {
+    FILE *out;
     const char *file;
     const qr_pdf_file *f;
     int problems;
@@ -23,9 +24,9 @@ static void QR_PRINTF(2, 3) S_problem(S_check *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: error: ", c->file);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    fprintf(c->out, "%s: error: ", c->file);
+    vfprintf(c->out, fmt, ap);
+    fputc('\n', c->out);
     va_end(ap);
     c->problems++;
 }
@@ -222,12 +223,12 @@ static int S_grey_space(const qr_pdf_file *f, qr_span v)
     return 0;
 }
 
-int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err)
+int qr_pdfx_check(const char *file, const char *p, size_t len, FILE *out, qr_error *err)
 {
     qr_pdf_file f;
     if (qr_pdf_file_open(&f, p, len, err) < 0)
         return -1;
-    S_check c = {file, &f, 0};
+    S_check c = {out, file, &f, 0};
     qr_span cat, v, info;
     if (qr_pdf_object_dict(&f, f.root, &cat) < 0) {
         qr_pdf_file_free(&f);
@@ -244,11 +245,11 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err)
         S_problem(&c, "no PDF/X output intent with an ICC profile (/OutputIntents)");
     if (qr_pdf_get(cat, "Metadata", &v) < 0)
         S_problem(&c, "no XMP metadata (/Metadata in the catalog)");
-    if (!f.info || qr_pdf_object_dict(&f, f.info, &info) < 0 ||
-        qr_pdf_get(info, "GTS_PDFXVersion", &v) < 0 ||
+    int has_info = f.info && qr_pdf_object_dict(&f, f.info, &info) == 0;
+    if (!has_info || qr_pdf_get(info, "GTS_PDFXVersion", &v) < 0 ||
         !S_has(v, "PDF/X-4"))
         S_problem(&c, "not identified as PDF/X-4 (/GTS_PDFXVersion in the document information)");
-    if (!f.info || qr_pdf_get(info, "Trapped", &v) < 0 ||
+    if (!has_info || qr_pdf_get(info, "Trapped", &v) < 0 ||
         !(qr_pdf_is_name(v, "False") || qr_pdf_is_name(v, "True")))
         S_problem(&c, "/Trapped is not set to /True or /False");
     if (!f.id[0])
@@ -303,8 +304,13 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err)
     int page_no = 0;
     if (qr_pdf_get(cat, "Pages", &v) == 0)
         stack[top++] = qr_pdf_ref(v);
+    /* each object once: a page tree that loops ends */
+    unsigned char *seen = calloc(f.size, 1);
     while (top > 0) {
         unsigned long node = stack[--top];
+        if (node == 0 || node >= f.size || seen[node])
+            continue;
+        seen[node] = 1;
         if (qr_pdf_object_dict(&f, node, &pages) < 0 || qr_pdf_get(pages, "Type", &v) < 0)
             continue;
         if (qr_pdf_is_name(v, "Pages")) {
@@ -394,6 +400,7 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err)
     if (page_no == 0)
         S_problem(&c, "the PDF has no pages");
     free(stack);
+    free(seen);
     qr_pdf_file_free(&f);
     return c.problems;
 }

@@ -50,7 +50,10 @@ static int S_is_uint(const char *b, const char *e)
     return 1;
 }
 
-/* One object, not looking for "N G R" after an integer. */
+static const char *S_skip(const char *p, const char *e, int depth);
+
+/* One object, not looking for "N G R" after an integer; depth bounds the
+ * nesting of arrays and dictionaries (a hostile file's "[[[[..."). */
 static const char *S_skip1(const char *p, const char *e, int depth)
 {
     p = qr_pdf_ws(p, e);
@@ -78,7 +81,7 @@ static const char *S_skip1(const char *p, const char *e, int depth)
                     return e;
                 if (p + 1 < e && p[0] == '>' && p[1] == '>')
                     return p + 2;
-                const char *q = qr_pdf_skip(p, e);
+                const char *q = S_skip(p, e, depth + 1);
                 if (q == p)
                     return e;
                 p = q;
@@ -94,7 +97,7 @@ static const char *S_skip1(const char *p, const char *e, int depth)
                 return e;
             if (*p == ']')
                 return p + 1;
-            const char *q = qr_pdf_skip(p, e);
+            const char *q = S_skip(p, e, depth + 1);
             if (q == p)
                 return e;
             p = q;
@@ -114,8 +117,13 @@ static const char *S_skip1(const char *p, const char *e, int depth)
 
 const char *qr_pdf_skip(const char *p, const char *e)
 {
+    return S_skip(p, e, 0);
+}
+
+static const char *S_skip(const char *p, const char *e, int depth)
+{
     p = qr_pdf_ws(p, e);
-    const char *end = S_skip1(p, e, 0);
+    const char *end = S_skip1(p, e, depth);
     if (!S_is_uint(p, end))
         return end;
     /* "N G R": a reference */
@@ -223,8 +231,10 @@ static unsigned long S_trailer_num(qr_span t, const char *key)
  * already set by a newer table win); *prev gets the trailer's /Prev. */
 static int S_read_xref(qr_pdf_file *f, size_t xref, size_t *prev, int newest)
 {
+    if (xref > f->len || f->len - xref < 4)
+        return -1;
     const char *e = f->p + f->len, *p = f->p + xref;
-    if (xref + 4 > f->len || memcmp(p, "xref", 4) != 0)
+    if (memcmp(p, "xref", 4) != 0)
         return -1;
     p += 4;
     for (;;) {
@@ -266,7 +276,11 @@ static int S_read_xref(qr_pdf_file *f, size_t xref, size_t *prev, int newest)
             f->root = qr_pdf_ref(v);
         if (qr_pdf_get(t, "Info", &v) == 0)
             f->info = qr_pdf_ref(v);
-        if (qr_pdf_get(t, "ID", &v) == 0 && (size_t)(v.e - v.b) + 5 < sizeof f->id)
+        /* kept when it is plain text, to be written again as it is */
+        int plain = qr_pdf_get(t, "ID", &v) == 0 && (size_t)(v.e - v.b) + 5 < sizeof f->id;
+        for (const char *c = v.b; plain && c < v.e; c++)
+            plain = (*c >= 0x20 && *c < 0x7f) || *c == '\n' || *c == '\r';
+        if (plain)
             snprintf(f->id, sizeof f->id, "/ID %.*s", (int)(v.e - v.b), v.b);
     }
     return 0;
@@ -281,7 +295,7 @@ int qr_pdf_file_open(qr_pdf_file *f, const char *p, size_t len, qr_error *err)
     for (size_t i = len >= 9 ? len - 9 : 0; i > 0 && !sx && len - i < 1024; i--)
         if (memcmp(p + i, "startxref", 9) == 0)
             sx = p + i;
-    if (len < 8 || memcmp(p, "%PDF-", 5) != 0 || !sx)
+    if (len < 8 || p[len] != '\0' || memcmp(p, "%PDF-", 5) != 0 || !sx)
         goto bad;
     f->last_xref = strtoull(sx + 9, NULL, 10);
     /* the newest trailer's /Size bounds every table */
@@ -340,8 +354,11 @@ static const char *S_find(const char *p, const char *e, const char *kw)
 }
 
 /* Object num: its body's start, and for a stream its data. */
-static int S_locate(const qr_pdf_file *f, unsigned long num, qr_span *body, qr_span *data)
+static int S_locate(const qr_pdf_file *f, unsigned long num, qr_span *body, qr_span *data,
+                    int depth)
 {
+    if (depth > 1)
+        return -1;
     if (num == 0 || num >= f->size || f->off[num] == 0 || f->off[num] >= f->len)
         return -1;
     const char *e = f->p + f->len, *p = f->p + f->off[num];
@@ -372,7 +389,7 @@ static int S_locate(const qr_pdf_file *f, unsigned long num, qr_span *body, qr_s
         unsigned long ref = qr_pdf_ref(lv);
         if (ref) {
             qr_span lb, ld;
-            if (ref == num || S_locate(f, ref, &lb, &ld) < 0)
+            if (ref == num || S_locate(f, ref, &lb, &ld, depth + 1) < 0)
                 return -1;
             len = qr_pdf_num(lb, -1);
         } else {
@@ -395,7 +412,7 @@ static int S_locate(const qr_pdf_file *f, unsigned long num, qr_span *body, qr_s
 int qr_pdf_object(const qr_pdf_file *f, unsigned long num, qr_span *body)
 {
     qr_span data;
-    return S_locate(f, num, body, &data);
+    return S_locate(f, num, body, &data, 0);
 }
 
 int qr_pdf_object_dict(const qr_pdf_file *f, unsigned long num, qr_span *dict)
@@ -409,7 +426,7 @@ int qr_pdf_object_dict(const qr_pdf_file *f, unsigned long num, qr_span *dict)
 int qr_pdf_stream(const qr_pdf_file *f, unsigned long num, int raw, qr_buf *out)
 {
     qr_span body, data, d, filter;
-    if (S_locate(f, num, &body, &data) < 0 || !data.b || qr_pdf_dict(body, &d) < 0)
+    if (S_locate(f, num, &body, &data, 0) < 0 || !data.b || qr_pdf_dict(body, &d) < 0)
         return -1;
     size_t n = (size_t)(data.e - data.b);
     if (raw || qr_pdf_get(d, "Filter", &filter) < 0) {
@@ -425,7 +442,13 @@ int qr_pdf_stream(const qr_pdf_file *f, unsigned long num, int raw, qr_buf *out)
     z.next_in = (Bytef *)data.b;
     z.avail_in = (uInt)n;
     int rc;
+    size_t start = out->len;
     do {
+        /* a stream that inflates past 256 MiB is a bomb, not a page */
+        if (out->len - start > ((size_t)256 << 20)) {
+            rc = Z_MEM_ERROR;
+            break;
+        }
         qr_buf_grow(out, 65536);
         z.next_out = (Bytef *)out->ptr + out->len;
         z.avail_out = 65536;

@@ -27,6 +27,7 @@ typedef struct qr_span {
     const char *b, *e;
 } qr_span;
 
+/* p[len] must be '\0' (a qr_buf's is): numbers are read with strtoul. */
 int qr_pdf_file_open(qr_pdf_file *f, const char *p, size_t len, qr_error *err);
 void qr_pdf_file_free(qr_pdf_file *f);
 

@@ -9,6 +9,7 @@
 #ifndef QR_PDFX_H
 #define QR_PDFX_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "../base/base.h"
@@ -40,9 +41,9 @@ void qr_pdfx_grey_pixels(unsigned char *data, int w, int h, int stride);
 
 /*
  * check-print: what a print service would refuse in the PDF p. Each
- * problem is printed as `file: error: ...`; returns their number, or -1
- * when the file cannot be read (err set).
+ * problem is printed on out as `file: error: ...`; returns their number,
+ * or -1 when the file cannot be read (err set). p[len] must be '\0'.
  */
-int qr_pdfx_check(const char *file, const char *p, size_t len, qr_error *err);
+int qr_pdfx_check(const char *file, const char *p, size_t len, FILE *out, qr_error *err);
 
 #endif
