@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <libxml/parser.h>
 #include <sys/stat.h>
 
 #include "test.h"
@@ -128,6 +129,15 @@ static void S_preflight(const char *pdf, int pages, int cover)
             strcmp(type, "smask") != 0 && strcmp(color, "gray") != 0)
             qt_fail(__FILE__, __LINE__, "%s: an image in %s: %.80s", pdf, color, line + 1);
     }
+    /* the XMP packet: well-formed, with PDF/X's identification */
+    const char *meta[] = {"pdfinfo", "-meta", pdf, NULL};
+    qr_buf_reset(&out);
+    CHECK_INT_EQ(S_tool(meta, &out, &err), 0);
+    CHECK_CONTAINS(out.ptr, "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>");
+    CHECK_CONTAINS(out.ptr, "<xmpMM:DocumentID>uuid:");
+    xmlDocPtr doc = xmlReadMemory(out.ptr, (int)out.len, "xmp.xml", NULL, XML_PARSE_NONET);
+    CHECK(doc != NULL);
+    xmlFreeDoc(doc);
     /* quire's own preflight */
     const char *qc[] = {S_quire(), "check-print", pdf, NULL};
     qr_buf_reset(&out);

@@ -1,5 +1,6 @@
 /* pdfx.c: PDF/X-4 in grey after cairo (see pdfx.h). */
 #include <lcms2.h>
+#include <libxml/xmlwriter.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdio.h>
@@ -322,19 +323,6 @@ static void S_text(qr_buf *out, const char *s)
     qr_buf_addc(out, '>');
 }
 
-static void S_xml(qr_buf *out, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': qr_buf_adds(out, "&amp;"); break;
-        case '<': qr_buf_adds(out, "&lt;"); break;
-        case '>': qr_buf_adds(out, "&gt;"); break;
-        case '"': qr_buf_adds(out, "&quot;"); break;
-        default: qr_buf_addc(out, *s);
-        }
-    }
-}
-
 static void S_authors(const qr_meta *m, qr_buf *out)
 {
     for (int i = 0; i < m->n_creators; i++) {
@@ -355,62 +343,85 @@ static void S_keywords(const qr_meta *m, qr_buf *out)
     }
 }
 
-/* The XMP packet: what Info says, and PDF/X's identification. */
+/* The XMP packet: what Info says, and PDF/X's identification; written
+ * with libxml2's writer, as all of quire's XML. */
+static void S_el(xmlTextWriterPtr w, const char *name, const char *text)
+{
+    xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST text);
+}
+
+/* <name><rdf:KIND><rdf:li [xml:lang="x-default"]>text</rdf:li></rdf:KIND></name> */
+static void S_list(xmlTextWriterPtr w, const char *name, const char *kind, const char *text)
+{
+    xmlTextWriterStartElement(w, BAD_CAST name);
+    xmlTextWriterStartElement(w, BAD_CAST kind);
+    xmlTextWriterStartElement(w, BAD_CAST "rdf:li");
+    if (strcmp(kind, "rdf:Alt") == 0)
+        xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST "x-default");
+    xmlTextWriterWriteString(w, BAD_CAST text);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndElement(w);
+}
+
 static void S_xmp(const qr_pdfx *x, const char *doc_id, const char *producer, qr_buf *out)
 {
     const qr_meta *m = x->meta;
-    char when[32];
+    char when[32], id[64];
     struct tm tm;
     gmtime_r(&x->date, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(id, sizeof id, "uuid:%s", doc_id);
     qr_buf authors = QR_BUF_INIT, keywords = QR_BUF_INIT;
     S_authors(m, &authors);
     S_keywords(m, &keywords);
-    qr_buf_adds(out, "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-                     "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-                     " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-                     "  <rdf:Description rdf:about=\"\"\n"
-                     "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
-                     "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
-                     "    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n"
-                     "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
-                     "    xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\">\n"
-                     "   <dc:format>application/pdf</dc:format>\n");
-    qr_buf_adds(out, "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-    S_xml(out, m->title ? m->title : "Untitled");
-    qr_buf_adds(out, "</rdf:li></rdf:Alt></dc:title>\n");
-    if (authors.len) {
-        qr_buf_adds(out, "   <dc:creator><rdf:Seq><rdf:li>");
-        S_xml(out, authors.ptr);
-        qr_buf_adds(out, "</rdf:li></rdf:Seq></dc:creator>\n");
-    }
-    if (m->description) {
-        qr_buf_adds(out, "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        S_xml(out, m->description);
-        qr_buf_adds(out, "</rdf:li></rdf:Alt></dc:description>\n");
-    }
-    if (keywords.len) {
-        qr_buf_adds(out, "   <pdf:Keywords>");
-        S_xml(out, keywords.ptr);
-        qr_buf_adds(out, "</pdf:Keywords>\n");
-    }
-    qr_buf_addf(out,
-                "   <xmp:CreateDate>%s</xmp:CreateDate>\n"
-                "   <xmp:ModifyDate>%s</xmp:ModifyDate>\n"
-                "   <xmp:MetadataDate>%s</xmp:MetadataDate>\n"
-                "   <xmp:CreatorTool>quire " QUIRE_VERSION "</xmp:CreatorTool>\n"
-                "   <pdf:Producer>%s</pdf:Producer>\n"
-                "   <pdf:Trapped>False</pdf:Trapped>\n"
-                "   <xmpMM:DocumentID>uuid:%s</xmpMM:DocumentID>\n"
-                "   <xmpMM:InstanceID>uuid:%s</xmpMM:InstanceID>\n"
-                "   <xmpMM:VersionID>1</xmpMM:VersionID>\n"
-                "   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>\n"
-                "   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
-                "  </rdf:Description>\n"
-                " </rdf:RDF>\n"
-                "</x:xmpmeta>\n"
-                "<?xpacket end=\"r\"?>",
-                when, when, when, producer, doc_id, doc_id);
+    xmlBufferPtr xb = xmlBufferCreate();
+    xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
+    xmlTextWriterSetIndent(w, 1);
+    xmlTextWriterWritePI(w, BAD_CAST "xpacket",
+                         BAD_CAST "begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"");
+    xmlTextWriterStartElement(w, BAD_CAST "x:xmpmeta");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:x", BAD_CAST "adobe:ns:meta/");
+    xmlTextWriterStartElement(w, BAD_CAST "rdf:RDF");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:rdf",
+                                BAD_CAST "http://www.w3.org/1999/02/22-rdf-syntax-ns#");
+    xmlTextWriterStartElement(w, BAD_CAST "rdf:Description");
+    xmlTextWriterWriteAttribute(w, BAD_CAST "rdf:about", BAD_CAST "");
+    static const char *const ns[][2] = {
+        {"xmlns:dc", "http://purl.org/dc/elements/1.1/"},
+        {"xmlns:xmp", "http://ns.adobe.com/xap/1.0/"},
+        {"xmlns:xmpMM", "http://ns.adobe.com/xap/1.0/mm/"},
+        {"xmlns:pdf", "http://ns.adobe.com/pdf/1.3/"},
+        {"xmlns:pdfxid", "http://www.npes.org/pdfx/ns/id/"},
+    };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+        xmlTextWriterWriteAttribute(w, BAD_CAST ns[i][0], BAD_CAST ns[i][1]);
+    S_el(w, "dc:format", "application/pdf");
+    S_list(w, "dc:title", "rdf:Alt", m->title ? m->title : "Untitled");
+    if (authors.len)
+        S_list(w, "dc:creator", "rdf:Seq", authors.ptr);
+    if (m->description)
+        S_list(w, "dc:description", "rdf:Alt", m->description);
+    if (keywords.len)
+        S_el(w, "pdf:Keywords", keywords.ptr);
+    S_el(w, "xmp:CreateDate", when);
+    S_el(w, "xmp:ModifyDate", when);
+    S_el(w, "xmp:MetadataDate", when);
+    S_el(w, "xmp:CreatorTool", "quire " QUIRE_VERSION);
+    S_el(w, "pdf:Producer", producer);
+    S_el(w, "pdf:Trapped", "False");
+    S_el(w, "xmpMM:DocumentID", id);
+    S_el(w, "xmpMM:InstanceID", id);
+    S_el(w, "xmpMM:VersionID", "1");
+    S_el(w, "xmpMM:RenditionClass", "default");
+    S_el(w, "pdfxid:GTS_PDFXVersion", "PDF/X-4");
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterEndElement(w);
+    xmlTextWriterWritePI(w, BAD_CAST "xpacket", BAD_CAST "end=\"r\"");
+    xmlFreeTextWriter(w);
+    qr_buf_add(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+    xmlBufferFree(xb);
     qr_buf_release(&authors);
     qr_buf_release(&keywords);
 }
