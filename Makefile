@@ -15,7 +15,8 @@ VERSION_STAMP := $(shell v='$(FULL_VERSION)'; [ "$$(cat .version-stamp 2>/dev/nu
 	echo "$$v" > .version-stamp; echo .version-stamp)
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm
+PKGS     := libzip libxml-2.0 pangocairo pangoft2 cairo-pdf fontconfig yaml-0.1 libcmark-gfm \
+	lcms2 zlib libjpeg
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -183,7 +184,7 @@ valgrind: quire
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_TARGETS := tests/fuzz/fuzz_text tests/fuzz/fuzz_epub tests/fuzz/fuzz_manifest \
-                tests/fuzz/fuzz_markdown tests/fuzz/fuzz_book
+                tests/fuzz/fuzz_markdown tests/fuzz/fuzz_book tests/fuzz/fuzz_pdf
 # per target: dictionary, then seed folders
 FUZZ_IN_text     := text.dict corpus_text regress
 FUZZ_IN_epub     := text.dict corpus_text regress
@@ -191,7 +192,9 @@ FUZZ_IN_manifest := manifest.dict corpus_manifest regress_manifest
 FUZZ_IN_markdown := markdown.dict corpus_markdown
 FUZZ_IN_book     := markdown.dict corpus_markdown corpus_text regress_book
 FUZZ_MAXLEN_book := 8192
-FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c))
+FUZZ_IN_pdf      := pdf.dict corpus_pdf
+FUZZ_LIB_SRC := $(sort $(wildcard src/base/*.c src/doc/*.c src/read/*.c src/epub/*.c)) \
+		src/pdf/pdfobj.c src/pdf/pdfx.c src/pdf/pdfcheck.c
 FUZZ_FLAGS   := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 FUZZ_LINK     = $(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) $(FUZZ_FLAGS) \

@@ -35,6 +35,8 @@ enum {
     OPT_AUTHOR,
     OPT_ALLOW_OUTSIDE,
     OPT_WHY,
+    OPT_PRINT,
+    OPT_PAPER,
 };
 
 /* Signals ----------------------------------------------------------------- */
@@ -86,6 +88,8 @@ static const struct option longopts[] = {
     {"no-page-list", no_argument, NULL, OPT_NO_PAGE_LIST},
     {"allow-outside", no_argument, NULL, OPT_ALLOW_OUTSIDE},
     {"why", no_argument, NULL, OPT_WHY},
+    {"print", required_argument, NULL, OPT_PRINT},
+    {"paper", required_argument, NULL, OPT_PAPER},
     {"title", required_argument, NULL, OPT_TITLE},
     {"author", required_argument, NULL, OPT_AUTHOR},
     {NULL, 0, NULL, 0},
@@ -179,13 +183,16 @@ int main(int argc, char **argv)
         return QR_EX_USAGE;
     }
     const char *cmd = argv[optind];
+    if (strcmp(cmd, "check-print") == 0)
+        return qr_cli_check_print(argc - optind - 1, argv + optind + 1);
     static const char *const commands[] = {"build", "dump", "trace", "init", "watch"};
+    static const char *const hints[] = {"build", "dump", "trace", "init", "watch", "check-print"};
     int command = -1;
     for (size_t i = 0; i < QR_ARRAY_LEN(commands); i++)
         if (strcmp(cmd, commands[i]) == 0)
             command = (int)i;
     if (command < 0) {
-        const char *near = qr_cli_nearest(cmd, commands, (int)QR_ARRAY_LEN(commands));
+        const char *near = qr_cli_nearest(cmd, hints, (int)QR_ARRAY_LEN(hints));
         if (near)
             fprintf(stderr, "quire: error: unknown command '%s'; did you mean %s?\n", cmd, near);
         else
@@ -231,6 +238,24 @@ int main(int argc, char **argv)
         case OPT_STATS: opt.stats = 1; break;
         case OPT_NO_PAGE_LIST: opt.no_page_list = 1; break;
         case OPT_ALLOW_OUTSIDE: qr_path_set_allow_outside(1); break;
+        case OPT_PRINT:
+            if (strcmp(optarg, "pod") != 0 && strcmp(optarg, "none") != 0) {
+                fprintf(stderr, "quire: error: --print: unknown profile '%s' (pod or none)\n",
+                        optarg);
+                return QR_EX_USAGE;
+            }
+            opt.pod = strcmp(optarg, "pod") == 0;
+            opt.cli |= CLI_PROFILE;
+            break;
+        case OPT_PAPER:
+            if ((opt.paper = qr_paper_parse(optarg)) < 0) {
+                fprintf(stderr, "quire: error: --paper: unknown paper '%s' (white, cream or "
+                                "colour)\n",
+                        optarg);
+                return QR_EX_USAGE;
+            }
+            opt.cli |= CLI_PAPER;
+            break;
         case OPT_TRIM:
             if (qr_print_set_trim(&opt.print, optarg) < 0) {
                 fprintf(stderr,

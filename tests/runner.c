@@ -90,6 +90,7 @@ static const struct {
     {"tagged", suite_tagged},
     {"cli", suite_cli},
     {"install", suite_install},
+    {"print", suite_print},
 };
 
 int main(int argc, char **argv)

@@ -156,5 +156,6 @@ void suite_pagelist(void);
 void suite_tagged(void);
 void suite_cli(void);
 void suite_install(void);
+void suite_print(void);
 
 #endif

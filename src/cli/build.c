@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "epub/epub.h"
 #include "pdf/pdf.h"
+#include "pdf/pdfx.h"
 #include "read/read.h"
 #include "typeset/pagemap.h"
 
@@ -58,6 +59,20 @@ static int S_apply_print(const qr_manifest *man, options *o, qr_error *err)
                                 i == 0 ? "size" : "leading", size[i]->s);
     if (p->font.s)
         given.font_family = p->font.s;
+    if (p->profile.s && !(o->cli & CLI_PROFILE)) {
+        if (strcmp(p->profile.s, "pod") != 0 && strcmp(p->profile.s, "none") != 0)
+            return qr_error_set(err, QR_EX_DATAERR, man->file, p->profile.line, p->profile.col,
+                                "print.profile: unknown profile '%s' (pod or none)",
+                                p->profile.s);
+        o->pod = strcmp(p->profile.s, "pod") == 0;
+    }
+    if (p->paper.s && !(o->cli & CLI_PAPER)) {
+        if ((o->paper = qr_paper_parse(p->paper.s)) < 0)
+            return qr_error_set(err, QR_EX_DATAERR, man->file, p->paper.line, p->paper.col,
+                                "print.paper: unknown paper '%s' (white, cream or colour)",
+                                p->paper.s);
+    }
+    o->margins_given = (o->cli & CLI_MARGINS) || p->inner.s;
     /* the command line's own settings stay */
     if (!(o->cli & CLI_TRIM)) {
         o->print.page_w = given.page_w;
@@ -497,6 +512,93 @@ static int S_check_font(const options *opt, const qr_manifest *man, qr_error *er
     return rc;
 }
 
+/* The inner margin the print services ask for a book of `pages` pages
+ * (KDP's table; IngramSpark's is within it). */
+static double S_pod_inner(size_t pages)
+{
+    double in = pages <= 150 ? 0.375 : pages <= 300 ? 0.5 : pages <= 500 ? 0.625 : pages <= 700
+                                                                                  ? 0.75
+                                                                                  : 0.875;
+    return in * QR_IN;
+}
+
+/* Checks a print file made in memory and writes it: nothing is written
+ * when a print service would refuse it. */
+static int S_write_print(const char *path, const qr_buf *pdf, int dry, qr_error *err)
+{
+    int problems = qr_pdfx_check(path, pdf->ptr, pdf->len, stderr, err);
+    if (problems < 0)
+        return -1;
+    if (problems > 0)
+        return qr_error_set(err, QR_EX_DATAERR, path, 0, 0,
+                            "%d problem%s a print service would refuse (above); not written",
+                            problems, problems == 1 ? "" : "s");
+    return dry ? 0 : qr_write_file_atomic(path, pdf->ptr, pdf->len, err);
+}
+
+/* --print pod: <slug>-interior.pdf and <slug>-cover.pdf beside the rest. */
+static int S_write_pod(const qr_doc *doc, const options *opt, const qr_manifest *man,
+                       const qr_layout *lay, time_t date, const char *stem, qr_error *err)
+{
+    qr_layout *own = NULL;
+    const qr_layout *il = lay;
+    options o = *opt;
+    /* the inner margin grows with the page count, unless the author set it;
+     * the count may change with the margin, so again until it holds */
+    for (int pass = 0; pass < 3 && !opt->margins_given; pass++) {
+        double need = S_pod_inner(il->n_pages);
+        if (o.print.inner >= need - 0.01)
+            break;
+        o.print.inner = need;
+        qr_note("the interior's inner margin: %.3f in for %zu pages", need / QR_IN, il->n_pages);
+        qr_layout *next = S_typeset_book(doc, &o, man, err);
+        if (!next) {
+            qr_layout_free(own);
+            return -1;
+        }
+        qr_layout_free(own);
+        own = next;
+        il = own;
+    }
+    qr_buf pdf = QR_BUF_INIT, path = QR_BUF_INIT;
+    int rc = qr_pdf_write_interior(il, doc, date, &pdf, err);
+    qr_buf_addf(&path, "%s-interior.pdf", stem);
+    if (rc == 0) {
+        qr_note("writing %s", path.ptr);
+        rc = S_write_print(path.ptr, &pdf, opt->check, err);
+    }
+    size_t pages = il->n_pages;
+    qr_layout_free(own);
+    if (rc == 0) {
+        qr_buf_reset(&pdf);
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s-cover.pdf", stem);
+        qr_buf dd = QR_BUF_INIT;
+        qr_cli_datadir(&dd);
+        qr_buf_adds(&dd, "/fonts");
+        qr_print_options po = o.print;
+        po.fonts_dir = dd.ptr;
+        rc = qr_cover_write(doc, &po, (int)pages, (qr_paper)opt->paper, date, &pdf, err);
+        qr_buf_release(&dd);
+        if (rc == 0) {
+            qr_note("writing %s", path.ptr);
+            rc = S_write_print(path.ptr, &pdf, opt->check, err);
+        }
+    }
+    if (rc == 0 && opt->stats) {
+        qr_cover_box g;
+        qr_cover_geometry(o.print.page_w, o.print.page_h, (int)pages, (qr_paper)opt->paper, &g);
+        static const char *const paper[] = {"white", "cream", "colour"};
+        printf("%s:\n  interior   %zu pages, inner margin %.3f in\n"
+               "  spine      %.4f in (%s paper)%s\n  cover      %.4f x %.4f in, bleed included\n",
+               path.ptr, pages, o.print.inner / QR_IN, g.spine / QR_IN, paper[opt->paper],
+               g.spine_text ? "" : ", too narrow for its title", g.w / QR_IN, g.h / QR_IN);
+    }
+    qr_buf_release(&pdf);
+    qr_buf_release(&path);
+    return rc;
+}
+
 int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
 {
     qr_error err;
@@ -574,7 +676,8 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
         qr_buf_adds(&out_dir, "dist");
     /* One layout for both editions: the PDF's pages are the ones the EPUB
      * marks, so an EPUB alone is laid out too, unless --no-page-list. */
-    if ((opt->formats & FORMAT_PDF) || ((opt->formats & FORMAT_EPUB) && !opt->no_page_list)) {
+    if ((opt->formats & FORMAT_PDF) || opt->pod ||
+        ((opt->formats & FORMAT_EPUB) && !opt->no_page_list)) {
         if (S_check_font(opt, &man, &err) < 0)
             goto fail;
         lay = S_typeset_book(doc, opt, &man, &err);
@@ -611,6 +714,13 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
         if (S_write_pdf(lay, doc, opt, modified, path.ptr, &err) < 0)
             goto fail;
         S_wrote(opt, path.ptr);
+    }
+    if (opt->pod) {
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/", out_dir.ptr);
+        S_slug(doc, &in, &path);
+        if (S_write_pod(doc, opt, &man, lay, modified, path.ptr, &err) < 0)
+            goto fail;
     }
 done:
     qr_layout_free(lay);

@@ -12,6 +12,7 @@
 #include "base/base.h"
 #include "doc/doc.h"
 #include "read/manifest.h"
+#include "pdf/cover.h"
 #include "typeset/typeset.h"
 
 enum { FORMAT_EPUB = 1 << 0, FORMAT_PDF = 1 << 1 };
@@ -26,6 +27,8 @@ enum {
     CLI_LEADING = 1 << 4,
     CLI_EMERGENCY = 1 << 5, /* --break emergencystretch=... */
     CLI_FORMAT = 1 << 6,    /* -f */
+    CLI_PROFILE = 1 << 7,
+    CLI_PAPER = 1 << 8,
 };
 
 typedef struct options {
@@ -42,6 +45,10 @@ typedef struct options {
     /* the EPUB without the print edition's pages (--no-page-list) */
     int no_page_list;
     unsigned cli; /* CLI_* */
+    /* --print pod: also the interior and the cover for a print service */
+    int pod;
+    int paper; /* qr_paper, for the cover's spine */
+    int margins_given; /* the inner margin is the author's (manifest or --margins) */
     qr_print_options print;
 } options;
 
@@ -76,6 +83,8 @@ int qr_cli_distance(const char *a, const char *b);
 
 /* The name standard input goes by in diagnostics (as in gcc). */
 #define QR_STDIN_NAME "<stdin>"
+/* check.c: `quire check-print FILE.pdf...`: the exit status. */
+int qr_cli_check_print(int argc, char **argv);
 
 /* inputs.c: the project folder's manifest and manuscripts, or the FILEs
  * given (man's strings in the arena a); then the document read from them. */

@@ -14,13 +14,14 @@
 #include <string.h>
 
 #include "pdfdraw.h"
+#include "pdfx.h"
 
 #ifndef QUIRE_VERSION
 #define QUIRE_VERSION "0.0.0"
 #endif
 
 /* Draws one rule, image or continuation mark. */
-static int S_draw_graphic(cairo_t *cr, const qr_graphic *g, qr_error *err)
+static int S_draw_graphic(cairo_t *cr, const qr_graphic *g, int print, qr_error *err)
 {
     switch (g->kind) {
     case QR_GFX_RULE:
@@ -29,11 +30,19 @@ static int S_draw_graphic(cairo_t *cr, const qr_graphic *g, qr_error *err)
         break;
     case QR_GFX_IMAGE: {
         const qr_image *im = g->image;
-        cairo_surface_t *img = qr_pdf_image_surface(im->data, im->len, im->type, im->width,
-                                                    im->height, im->name ? im->name : "image", err);
+        const char *what = im->name ? im->name : "image";
+        cairo_surface_t *img =
+            print ? qr_pdf_print_image(im->data, im->len, im->type, im->width, im->height, what, err)
+                  : qr_pdf_image_surface(im->data, im->len, im->type, im->width, im->height, what,
+                                         err);
         if (!img)
             return -1;
         double iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+        /* a print service asks for 300 dpi where the image is printed */
+        double dpi = iw / (g->w / QR_IN);
+        if (print && dpi < 299.5)
+            qr_warn(what, 0, 0, "%.0f dpi where it is printed (%.0f px for %.2f in); print "
+                                "services ask for 300", dpi, iw, g->w / QR_IN);
         cairo_save(cr);
         cairo_rectangle(cr, g->x, g->y, g->w, g->h);
         cairo_clip(cr);
@@ -81,7 +90,7 @@ static void S_show_alone(cairo_t *cr, const qr_run *r, int **clusters, size_t *c
  * a font at a time where it can be (see batch).
  */
 static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int **clusters,
-                       size_t *cap, qr_error *err)
+                       size_t *cap, int print, qr_error *err)
 {
     cairo_t *cr = t->cr;
     size_t n = qr_tag_page_items(t, p);
@@ -101,7 +110,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
         }
         if (it->gfx) {
             if (rc == 0)
-                rc = S_draw_graphic(cr, it->gfx, err);
+                rc = S_draw_graphic(cr, it->gfx, print, err);
             continue;
         }
         const qr_run *r = it->run;
@@ -150,7 +159,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
         qr_pdf_batch_flush(cr, bt, font);
     for (size_t i = 0; i < p->n_gfx; i++)
         if ((p->gfx[i].kind != QR_GFX_IMAGE || !p->gfx[i].node) && rc == 0)
-            rc = S_draw_graphic(cr, &p->gfx[i], err);
+            rc = S_draw_graphic(cr, &p->gfx[i], print, err);
     return rc;
 }
 
@@ -193,11 +202,13 @@ static const char *S_lang(const char *lang)
     return lang;
 }
 
-int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out, qr_error *err)
+/* print: the interior for a print service (see pdf.h). */
+static int S_write(const qr_layout *lay, const qr_doc *doc, time_t date, int print, qr_buf *out,
+                   qr_error *err)
 {
     const qr_meta *m = qr_doc_meta_const(doc);
     cairo_surface_t *cover = NULL;
-    if (m->cover_data && m->cover_type && !(cover = qr_pdf_cover_surface(m, err)))
+    if (!print && m->cover_data && m->cover_type && !(cover = qr_pdf_cover_surface(m, err)))
         return -1;
     cairo_surface_t *surface =
         cairo_pdf_surface_create_for_stream(qr_pdf_buf_write, out, lay->page_w, lay->page_h);
@@ -269,7 +280,7 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
             cairo_tag_begin(cr, CAIRO_TAG_DEST, dest);
             cairo_tag_end(cr, CAIRO_TAG_DEST);
         }
-        int rc = S_draw_page(&tg, &lay->pages[pi], pi, &bt, &clusters, &cap, err);
+        int rc = S_draw_page(&tg, &lay->pages[pi], pi, &bt, &clusters, &cap, print, err);
         if (gfx_rc == 0)
             gfx_rc = rc;
         cairo_show_page(cr);
@@ -309,7 +320,22 @@ int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *o
     else
         rc = qr_pdf_update(out, S_lang(m->language), &tg.alts, tg.n_alts, err);
     qr_tag_tagger_free(&tg);
+    if (rc == 0 && print) {
+        qr_pdfx x = {0, m, date};
+        rc = qr_pdfx_convert(out, &x, err);
+    }
     return rc;
+}
+
+int qr_pdf_write(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out, qr_error *err)
+{
+    return S_write(lay, doc, date, 0, out, err);
+}
+
+int qr_pdf_write_interior(const qr_layout *lay, const qr_doc *doc, time_t date, qr_buf *out,
+                          qr_error *err)
+{
+    return S_write(lay, doc, date, 1, out, err);
 }
 
 void qr_trace_write(const qr_layout *lay, qr_buf *out)

@@ -107,6 +107,10 @@ void qr_pdf_uri_attr(qr_buf *out, const char *uri);
 cairo_surface_t *qr_pdf_image_surface(const char *data, size_t len, const char *type, int w, int h,
                                       const char *what, qr_error *err);
 cairo_surface_t *qr_pdf_cover_surface(const qr_meta *m, qr_error *err);
+/* The same for the print edition: decoded (JPEGs too) and in the output
+ * intent's grey (pdfx.h). */
+cairo_surface_t *qr_pdf_print_image(const char *data, size_t len, const char *type, int w, int h,
+                                    const char *what, qr_error *err);
 
 /* pdftag.c */
 int qr_tag_is_open(const qr_tagger *t, const qr_tag_path *p);

@@ -45,7 +45,7 @@ typedef struct S_ctx {
     "description, subjects, series, cover, chapters, print, epub, accessibility"
 #define S_KNOWN_AUTHOR "name, role"
 #define S_KNOWN_SERIES "name, position"
-#define S_KNOWN_PRINT "trim, margins, font, size, leading"
+#define S_KNOWN_PRINT "trim, margins, font, size, leading, profile, paper"
 #define S_KNOWN_MARGINS "inner, outer, top, bottom"
 #define S_KNOWN_EPUB "stylesheet"
 #define S_KNOWN_A11Y                                                                               \
@@ -534,6 +534,10 @@ static int S_print(S_ctx *c, const yaml_node_t *n)
             rc = S_value(c, "print.size", v, &pr->size);
         else if (strcmp(k, "leading") == 0)
             rc = S_value(c, "print.leading", v, &pr->leading);
+        else if (strcmp(k, "profile") == 0)
+            rc = S_value(c, "print.profile", v, &pr->profile);
+        else if (strcmp(k, "paper") == 0)
+            rc = S_value(c, "print.paper", v, &pr->paper);
         else
             S_unknown(c, p, k, "print", S_KNOWN_PRINT);
         if (rc < 0)

@@ -51,6 +51,8 @@ typedef struct qr_manifest_print {
     qr_manifest_value font;
     qr_manifest_value size;
     qr_manifest_value leading;
+    qr_manifest_value profile; /* "pod": the print-on-demand edition too */
+    qr_manifest_value paper;   /* white, cream, colour: the cover's spine */
 } qr_manifest_print;
 
 /* accessibility: the EPUB Accessibility 1.1 metadata the author gives (lists
