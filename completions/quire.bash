@@ -6,15 +6,17 @@ _quire()
         cur=${COMP_WORDS[COMP_CWORD]}
         prev=${COMP_WORDS[COMP_CWORD-1]}
     }
-    local commands="build init watch dump trace"
+    local commands="build init watch dump trace check-print"
     local opts="--out --format --metadata --from --check --stats --no-page-list --allow-outside --trim
-        --margins --font --font-size --leading --recto-chapters --break --color --quiet
+        --margins --font --font-size --leading --recto-chapters --print --paper --break --color --quiet
         --verbose --why --help --version --list-fonts --title --author"
     case $prev in
     -f | --format) COMPREPLY=($(compgen -W "epub pdf epub,pdf" -- "$cur")); return ;;
     --from) COMPREPLY=($(compgen -W "markdown text" -- "$cur")); return ;;
     --color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
     --trim) COMPREPLY=($(compgen -W "a5 a4 letter 5.5x8.5in 6x9in" -- "$cur")); return ;;
+    --print) COMPREPLY=($(compgen -W "pod none" -- "$cur")); return ;;
+    --paper) COMPREPLY=($(compgen -W "white cream colour" -- "$cur")); return ;;
     -M | --metadata)
         COMPREPLY=($(compgen -W "title= subtitle= author= language= date= publisher= rights=
             description= identifier= source=" -- "$cur"))

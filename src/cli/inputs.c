@@ -48,8 +48,8 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     /* a linked seeds/ must stay inside the project too (and a dangling
      * or looping link says so, not that there is no folder) */
     struct stat lst;
-    if (lstat(seeds.ptr, &lst) == 0 && S_ISLNK(lst.st_mode) &&
-        qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
+    int linked = lstat(seeds.ptr, &lst) == 0 && S_ISLNK(lst.st_mode);
+    if (linked && qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
         char why[sizeof err->msg];
         snprintf(why, sizeof why, "%s", err->msg);
         if (err->sys_errno)
@@ -71,6 +71,11 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
     }
     if (!d) {
         qr_error_sys(err, QR_EX_NOINPUT, errno, seeds.ptr, "cannot open the manuscript folder");
+        qr_buf_release(&seeds);
+        return -1;
+    }
+    if (!linked && qr_path_check_dir_inside(dir, seeds.ptr, err) < 0) {
+        closedir(d);
         qr_buf_release(&seeds);
         return -1;
     }
