@@ -116,7 +116,8 @@ dist:
 book: quire
 	@echo "make: wrote ./quire"
 	@out=$$(./quire build -v . 2>&1); rc=$$?; printf '%s\n' "$$out" | \
-		sed -n 's/^quire: wrote /make: wrote /p; /: error: /p; /: warning: /p'; exit $$rc
+		sed -e 's/^quire: wrote /make: wrote /' -e '/^quire: \(reading\|writing\|typesetting\)/d'; \
+		exit $$rc
 
 tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -426,7 +426,9 @@ static void test_watch(void)
     qr_buf dir = QR_BUF_INIT, log = QR_BUF_INIT, ch = QR_BUF_INIT, epub = QR_BUF_INIT;
     qr_buf good = QR_BUF_INIT, now = QR_BUF_INIT, text = QR_BUF_INIT;
     qt_scratch("cli-watch", &dir);
-    qr_buf_addf(&log, "%s.log", dir.ptr);
+    /* the log in the fresh scratch folder, beside (not in) the book: no
+     * older run's lines */
+    qr_buf_addf(&log, "%s/watch.log", dir.ptr);
     qr_buf_adds(&dir, "/book");
     CHECK_INT_EQ(RUN(NULL, NULL, "init", dir.ptr, "-q", "--title", "Watched"), 0);
     qr_buf_addf(&ch, "%s/seeds/01-first-chapter.md", dir.ptr);
