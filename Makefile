@@ -47,6 +47,8 @@ all: deps
 # libraries are there.
 deps:
 	@sh .ci/deps build
+	@command -v pkg-config >/dev/null || { echo "make: pkg-config is missing: install it with" \
+		"the apt-get line above (Debian, Ubuntu)"; exit 1; } >&2
 	@pkg-config --exists $(PKGS) || { \
 		echo "make: the build libraries are missing:"; pkg-config --print-errors $(PKGS) 2>&1 | \
 		sed -n 's/^No package .\([^ ]*\). found$$/    \1/p'; \
