@@ -48,6 +48,8 @@ all: deps
 # libraries are there.
 deps:
 	@sh .ci/deps build
+	@command -v pkg-config >/dev/null || { echo "make: pkg-config is missing: install it with" \
+		"the apt-get line above (Debian, Ubuntu)"; exit 1; } >&2
 	@pkg-config --exists $(PKGS) || { \
 		echo "make: the build libraries are missing:"; pkg-config --print-errors $(PKGS) 2>&1 | \
 		sed -n 's/^No package .\([^ ]*\). found$$/    \1/p'; \
@@ -117,7 +119,8 @@ dist:
 book: quire
 	@echo "make: wrote ./quire"
 	@out=$$(./quire build -v . 2>&1); rc=$$?; printf '%s\n' "$$out" | \
-		sed -n 's/^quire: wrote /make: wrote /p; /: error: /p; /: warning: /p'; exit $$rc
+		sed -e 's/^quire: wrote /make: wrote /' -e '/^quire: \(reading\|writing\|typesetting\)/d'; \
+		exit $$rc
 
 tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -389,7 +389,7 @@ static void test_diagnostics(void)
  * whether it did. */
 static int S_wait_for(const char *path, const char *needle, int count, int secs)
 {
-    for (int tries = 0; tries < secs * 20; tries++) {
+    for (int tries = 0; tries <= secs * 20; tries++) { /* once at least */
         qr_buf b = QR_BUF_INIT;
         int n = 0;
         if (qt_read(path, &b) == 0)
@@ -426,7 +426,9 @@ static void test_watch(void)
     qr_buf dir = QR_BUF_INIT, log = QR_BUF_INIT, ch = QR_BUF_INIT, epub = QR_BUF_INIT;
     qr_buf good = QR_BUF_INIT, now = QR_BUF_INIT, text = QR_BUF_INIT;
     qt_scratch("cli-watch", &dir);
-    qr_buf_addf(&log, "%s.log", dir.ptr);
+    /* the log in the fresh scratch folder, beside (not in) the book: no
+     * older run's lines */
+    qr_buf_addf(&log, "%s/watch.log", dir.ptr);
     qr_buf_adds(&dir, "/book");
     CHECK_INT_EQ(RUN(NULL, NULL, "init", dir.ptr, "-q", "--title", "Watched"), 0);
     qr_buf_addf(&ch, "%s/seeds/01-first-chapter.md", dir.ptr);
@@ -486,6 +488,13 @@ static void test_watch(void)
     struct timespec ts = {1, 0};
     nanosleep(&ts, NULL);
     CHECK(!S_wait_for(log.ptr, "changed: built in", 3, 0));
+    /* a save by rename (sed -i, many editors): the manuscript is named,
+     * not the temporary file */
+    char sed[2048];
+    snprintf(sed, sizeof sed, "sed -i 's/Moonrakers/Moonrunners/' '%s'", ch.ptr);
+    CHECK_INT_EQ(S_sh(sed, NULL, NULL), 0);
+    CHECK(S_wait_for(log.ptr, "01-first-chapter.md changed: built in", 3, 60));
+    CHECK(S_epub_has(epub.ptr, "Moonrunners"));
     qr_buf_release(&p);
     qr_buf_release(&css);
     qr_buf_release(&yaml);

@@ -1,7 +1,8 @@
 /*
  * e2e_install.c: quire installed like a tool (make install into a DESTDIR,
  * run from there outside the clone: the same bytes as ./quire), its manual
- * page and completions, make uninstall, and make dist's tarball.
+ * page and completions, make uninstall, make dist's tarball; and make's
+ * front door: .ci/deps when it cannot install, make naming what it wrote.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -208,10 +209,61 @@ static void test_ci_example(void)
     qr_buf_release(&err);
 }
 
+/*
+ * .ci/deps when it cannot install (not root, no sudo): the apt-get line to
+ * run, and status 0 so that make goes on to build with what is there;
+ * with CI=true, an error. Run on a copy whose list names a package that is
+ * not installed, as nobody when the tests run as root.
+ */
+static void test_deps_cannot_install(void)
+{
+    qr_buf dir = QR_BUF_INIT, cmd = QR_BUF_INIT, err = QR_BUF_INIT;
+    qt_scratch("deps", &dir);
+    qr_buf_addf(&cmd,
+                "set -e; mkdir %s/.ci; cp .ci/deps .ci/packages-build .ci/packages-test %s/.ci/; "
+                "echo quire-no-such-package-x >> %s/.ci/packages-build; chmod -R a+rX %s",
+                dir.ptr, dir.ptr, dir.ptr, dir.ptr);
+    CHECK_INT_EQ(S_sh(cmd.ptr, NULL, NULL), 0);
+    const char *as = getuid() == 0 ? "runuser -u nobody --" : "";
+    for (int ci = 0; ci < 2; ci++) {
+        qr_buf_reset(&cmd);
+        qr_buf_addf(&cmd, "%s env -u SUDO_ASKPASS CI=%s PATH=/usr/bin:/bin sh %s/.ci/deps build "
+                          "</dev/null",
+                    as, ci ? "true" : "false", dir.ptr);
+        qr_buf_reset(&err);
+        int rc = S_sh(cmd.ptr, NULL, &err);
+        if (access("/usr/bin/dpkg-query", X_OK) != 0) {
+            CHECK_INT_EQ(rc, 0);
+            CHECK_CONTAINS(err.ptr, "not a Debian system");
+            break;
+        }
+        CHECK_INT_EQ(rc, ci ? 1 : 0);
+        CHECK_CONTAINS(err.ptr, "sudo apt-get install -y --no-install-recommends "
+                                "quire-no-such-package-x\n");
+        CHECK_CONTAINS(err.ptr, "what `make` needs");
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&cmd);
+    qr_buf_release(&err);
+}
+
+/* make ends by naming the files it wrote. */
+static void test_make_names_files(void)
+{
+    qr_buf out = QR_BUF_INIT;
+    CHECK_INT_EQ(S_sh("make -s book", &out, NULL), 0);
+    CHECK_CONTAINS(out.ptr, "make: wrote ./quire\n");
+    CHECK_CONTAINS(out.ptr, "make: wrote ./dist/who-hacked-sony.epub\n");
+    CHECK_CONTAINS(out.ptr, "make: wrote ./dist/who-hacked-sony.pdf\n");
+    qr_buf_release(&out);
+}
+
 void suite_install(void)
 {
     qt_case("install/destdir-outside-the-clone", test_destdir);
     qt_case("install/man-and-completions", test_man_and_completions);
     qt_case("install/dist-tarball", test_dist);
     qt_case("install/ci-example", test_ci_example);
+    qt_case("install/deps-cannot-install", test_deps_cannot_install);
+    qt_case("install/make-names-files", test_make_names_files);
 }

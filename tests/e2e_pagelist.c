@@ -759,8 +759,9 @@ static void S_ace(const char *name, const char *const *src_args)
         goto done;
     }
     const char *argv[] = {ace, "--silent", "--outdir", rdir.ptr, "--force", epub.ptr, NULL};
+    /* Debian's chromium, unless the environment names another browser */
     const char *env[] = {"PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium", NULL};
-    int rc = qt_run(argv, env, &out, &out);
+    int rc = qt_run(argv, getenv("PUPPETEER_EXECUTABLE_PATH") ? NULL : env, &out, &out);
     qr_buf_addf(&path, "%s/report.json", rdir.ptr);
     if (qt_read(path.ptr, &report) != 0) {
         qt_fail(__FILE__, __LINE__,

@@ -505,9 +505,9 @@ static int S_check_font(const options *opt, const qr_manifest *man, qr_error *er
     qr_buf_adds(&dd, "/fonts");
     int rc = opt->cli & CLI_FONT
                  ? qr_cli_font_check(opt->print.font_family, dd.ptr, QR_EX_USAGE, NULL, 0, 0,
-                                     "--font: ", err)
+                                     "", err)
                  : qr_cli_font_check(font->s, dd.ptr, QR_EX_DATAERR, man->file, font->line,
-                                     font->col, "print.font: ", err);
+                                     font->col, "print.", err);
     qr_buf_release(&dd);
     return rc;
 }

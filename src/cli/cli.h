@@ -1,7 +1,9 @@
 /*
  * cli.h: the command line's steps, one file each: options.c parses the
- * options' values, inputs.c finds and reads the manuscripts, build.c runs
- * a command (build, dump, trace) on them. main.c ties them together.
+ * options' values (and the typo hints), inputs.c finds and reads the
+ * manuscripts, build.c runs a command (build, dump, trace) on them,
+ * fontlist.c knows the font families, init.c makes a new project and
+ * watch.c builds again on every change. main.c ties them together.
  */
 #ifndef QR_CLI_H
 #define QR_CLI_H

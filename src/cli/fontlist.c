@@ -56,7 +56,8 @@ static family *S_families(const char *fonts_dir, int *n)
             count++;
         }
     }
-    qsort(f, (size_t)count, sizeof *f, S_cmp_name);
+    if (count > 1)
+        qsort(f, (size_t)count, sizeof *f, S_cmp_name);
     int k = 0;
     for (int i = 0; i < count; i++) {
         if (k > 0 && strcasecmp(f[k - 1].name, f[i].name) == 0) {
@@ -136,7 +137,8 @@ int qr_cli_font_check(const char *name, const char *fonts_dir, int code, const c
     }
     int rc = 0;
     if (!found) {
-        qsort(f, (size_t)n, sizeof *f, S_cmp_dist);
+        if (n > 1)
+            qsort(f, (size_t)n, sizeof *f, S_cmp_dist);
         qr_buf near = QR_BUF_INIT;
         for (int i = 0; i < n && i < 5 && f[i].dist <= limit; i++)
             qr_buf_addf(&near, "%s'%s'", i ? ", " : "", f[i].name);

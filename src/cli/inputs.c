@@ -89,7 +89,8 @@ static int S_collect_dir(const char *dir, inputs *in, qr_error *err)
         names[n++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof(char *), S_cmp_str);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof(char *), S_cmp_str);
     qr_buf path = QR_BUF_INIT;
     for (int i = 0; i < n; i++) {
         qr_buf_reset(&path);

@@ -186,8 +186,15 @@ static int S_wait(watcher *w, qr_buf *what)
             /* a new folder is watched too */
             if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && (ev->mask & IN_ISDIR))
                 S_add(w, path.ptr, 1);
-            if (!what->len)
+            /* named: the last file of the burst that is there (an editor's
+             * temporary file, renamed over the manuscript, is not); else
+             * the first (a deletion) */
+            struct stat st;
+            if (!what->len || (!(ev->mask & (IN_DELETE | IN_MOVED_FROM)) &&
+                               stat(path.ptr, &st) == 0 && S_ISREG(st.st_mode))) {
+                qr_buf_reset(what);
                 qr_buf_adds(what, path.ptr);
+            }
             qr_buf_release(&path);
             changed = 1;
         }
