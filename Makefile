@@ -85,9 +85,9 @@ install: quire
 	install -m 755 quire $(BINDIR)/quire
 	install -m 644 $(filter fonts/%,$(DATA_FILES)) $(DATADIR)/fonts/
 	install -m 644 $(filter styles/%,$(DATA_FILES)) $(DATADIR)/styles/
-	install -m 644 man/quire.1 $(MAN1DIR)/quire.1
-	install -m 644 completions/quire.bash $(BASHDIR)/quire
-	install -m 644 completions/_quire $(ZSHDIR)/_quire
+	install -m 644 src/man/quire.1 $(MAN1DIR)/quire.1
+	install -m 644 src/completions/quire.bash $(BASHDIR)/quire
+	install -m 644 src/completions/_quire $(ZSHDIR)/_quire
 	@echo "make: installed $(BINDIR)/quire, $(DATADIR)/, $(MAN1DIR)/quire.1 and the completions"
 
 uninstall:

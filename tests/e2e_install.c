@@ -101,20 +101,20 @@ static void test_man_and_completions(void)
         qt_fail(__FILE__, __LINE__, "man is not installed (man-db; `make check` installs it)");
         return;
     }
-    CHECK_INT_EQ(S_sh("MANWIDTH=80 man -l man/quire.1", &out, &err), 0);
+    CHECK_INT_EQ(S_sh("MANWIDTH=80 man -l src/man/quire.1", &out, &err), 0);
     CHECK_CONTAINS(out.ptr, "quire build [options]");
     CHECK_CONTAINS(out.ptr, "EXIT STATUS");
     CHECK_CONTAINS(out.ptr, "--metadata key=value");
     qr_buf_reset(&err);
-    CHECK_INT_EQ(S_sh("groff -mdoc -ww -z man/quire.1", NULL, &err), 0);
+    CHECK_INT_EQ(S_sh("groff -mdoc -ww -z src/man/quire.1", NULL, &err), 0);
     CHECK_STR_EQ(err.ptr, "");
     /* every option of the program is in the page and the completions */
     qr_buf help = QR_BUF_INIT, man = QR_BUF_INIT, bash = QR_BUF_INIT, zsh = QR_BUF_INIT;
     const char *h[] = {"./quire", "--help", NULL};
     qt_run(h, NULL, &help, NULL);
-    qt_read("man/quire.1", &man);
-    qt_read("completions/quire.bash", &bash);
-    qt_read("completions/_quire", &zsh);
+    qt_read("src/man/quire.1", &man);
+    qt_read("src/completions/quire.bash", &bash);
+    qt_read("src/completions/_quire", &zsh);
     for (const char *s = help.ptr; (s = strstr(s, "--")); s += 2) {
         char opt[64];
         size_t n = 0;
@@ -136,7 +136,7 @@ static void test_man_and_completions(void)
     }
     /* the bash completion completes */
     qr_buf_reset(&out);
-    CHECK_INT_EQ(S_sh("bash -c '. completions/quire.bash; COMP_WORDS=(quire bu); COMP_CWORD=1; "
+    CHECK_INT_EQ(S_sh("bash -c '. src/completions/quire.bash; COMP_WORDS=(quire bu); COMP_CWORD=1; "
                       "_quire; echo \"${COMPREPLY[@]}\"; COMP_WORDS=(quire build --fo); "
                       "COMP_CWORD=2; _quire; echo \"${COMPREPLY[@]}\"'",
                       &out, NULL),
