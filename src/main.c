@@ -654,8 +654,8 @@ static qr_epub_page *S_pages(const qr_layout *lay, const qr_doc *doc, int *n)
 /* css_path: the stylesheet to use instead of styles/epub.css, or NULL.
  * lay: the print edition, whose pages the EPUB marks, or NULL. */
 static int S_write_epub(const qr_doc *doc, time_t modified, const char *path, int progress,
-                        const char *project, const char *css_path, const qr_layout *lay, const qr_epub_a11y *a11y,
-                        qr_error *err)
+                        const char *project, const char *css_path, const qr_layout *lay,
+                        const qr_epub_a11y *a11y, qr_error *err)
 {
     qr_buf dd = QR_BUF_INIT, css = QR_BUF_INIT, out = QR_BUF_INIT;
     qr_buf fontbuf[QR_ARRAY_LEN(font_files)];
