@@ -143,8 +143,7 @@ int qr_path_open_inside(const char *root, const char *where, const char *path, c
     fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
     if (fd < 0) {
         if (errno == ELOOP)
-            qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0,
-                         "became a link while it was being opened");
+            qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0, "became a link while it was being opened");
         else
             qr_error_sys(err, QR_EX_NOINPUT, errno, NULL, "cannot open");
         goto fail;
@@ -218,8 +217,7 @@ static char *S_own_dir(const char *path)
     return real;
 }
 
-int qr_read_file_inside(const char *dir, const char *path, size_t max, qr_buf *out,
-                        qr_error *err)
+int qr_read_file_inside(const char *dir, const char *path, size_t max, qr_buf *out, qr_error *err)
 {
     char *root = dir ? qr_path_real_dir(dir) : S_own_dir(path);
     if (!root)

@@ -800,8 +800,8 @@ static yaml_node_t *S_too_much_reached(yaml_document_t *doc)
 static const char *S_odd_tag(const yaml_node_t *n, char *buf, size_t size)
 {
     static const char core[] = "tag:yaml.org,2002:";
-    static const char *const ok[] = {"str", "int", "float", "bool", "null", "timestamp", "seq",
-                                     "map"};
+    static const char *const ok[] = {"str",  "int",       "float", "bool",
+                                     "null", "timestamp", "seq",   "map"};
     const char *tag = (const char *)n->tag;
     if (!tag)
         return NULL;
@@ -878,8 +878,7 @@ int qr_manifest_read(const char *project_dir, const char *path, qr_manifest *m, 
         const char *tag = S_odd_tag(n, tagbuf, sizeof tagbuf);
         if (tag) {
             S_fail(&c, n, QR_EX_DATAERR,
-                   "a value tagged %s; the manifest takes text, lists and mappings, untagged",
-                   tag);
+                   "a value tagged %s; the manifest takes text, lists and mappings, untagged", tag);
             goto cleanup;
         }
     }

@@ -205,8 +205,8 @@ static const char *S_unique_name(S_res *r, const char *name)
 
 /* Reads from fd (not closed here), checks and keeps the file `real`
  * (inside the root) as an image. */
-static const qr_image *S_load(S_res *r, const qr_node *n, const char *url, int fd,
-                              const char *real, const char *name)
+static const qr_image *S_load(S_res *r, const qr_node *n, const char *url, int fd, const char *real,
+                              const char *name)
 {
     for (int i = 0; i < r->n_known; i++)
         if (strcmp(r->known[i].real, real) == 0)
