@@ -498,7 +498,7 @@ static const S_case cases[] = {
     {"/dev/zero as input", NULL, "/dev/zero", 66, "/dev/zero: error: not a regular file", NULL,
      NULL},
     {"a folder named x.md as input", make_dir_md, "@x.md", 66,
-     "x.md/seeds: error: cannot open the manuscript folder", NULL, NULL},
+     "x.md/seeds: error: no manuscript folder", NULL, NULL},
 };
 
 /* Entries of a folder less . and ..; *tmp set when one is a temporary
