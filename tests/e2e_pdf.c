@@ -548,6 +548,52 @@ static void test_stats(void)
     qr_buf_release(&err);
 }
 
+/* A URL longer than the rest of its line breaks after a slash, dot or
+ * hyphen with no hyphen added: the lines it takes, joined, give it back. */
+static void test_url_breaks(void)
+{
+    static const char url[] = "https://www.gutenberg.org/ebooks/"
+                              "extraordinarily.comprehensive.bookshelves.catalogue.searching."
+                              "and.one.more.to.be.sure.html";
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, text = QR_BUF_INIT, pdf = QR_BUF_INIT;
+    qr_buf joined = QR_BUF_INIT;
+    qt_scratch("pdf-url-src", &dir);
+    qr_buf_addf(&src, "%s/url.txt", dir.ptr);
+    qr_buf body = QR_BUF_INIT;
+    qr_buf_addf(&body,
+                "Title: URLs\n\nThe whole collection of texts that were used here may be found "
+                "at %s for anyone who cares to look, with some more words after it to fill the "
+                "line.\n",
+                url);
+    CHECK_INT_EQ(qt_write(src.ptr, body.ptr, body.len), 0);
+    if (S_build("pdf-url", src.ptr, "urls.pdf", &pdf, NULL) != 0)
+        goto done;
+    const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
+    CHECK_INT_EQ(qt_run(pt, NULL, &text, NULL), 0);
+    const char *u = strstr(text.ptr, "www.gutenberg.org");
+    CHECK(u != NULL);
+    if (!u)
+        goto done;
+    /* from the URL's start to ".html", line ends left out */
+    int lines = 1;
+    for (const char *c = u; *c && !(c > u + 5 && strncmp(c - 5, ".html", 5) == 0); c++) {
+        if (*c == '\n')
+            lines++;
+        else
+            qr_buf_addc(&joined, *c);
+    }
+    CHECK_STR_EQ(joined.ptr, url + strlen("https://"));
+    if (lines < 2)
+        qt_fail(__FILE__, __LINE__, "the URL did not break: %s", joined.ptr);
+done:
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&text);
+    qr_buf_release(&pdf);
+    qr_buf_release(&joined);
+    qr_buf_release(&body);
+}
+
 static void test_print_options(void)
 {
     qr_buf dir = QR_BUF_INIT, err = QR_BUF_INIT, pdf = QR_BUF_INIT, info = QR_BUF_INIT;
@@ -674,6 +720,7 @@ void suite_pdf(void)
     qt_case("pdf/golden-traces", test_golden_traces);
     qt_case("pdf/stats", test_stats);
     qt_case("pdf/print-options", test_print_options);
+    qt_case("pdf/url-breaks", test_url_breaks);
     qt_case("pdf/long-word", test_long_word);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {
         char name[64];
