@@ -719,7 +719,13 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
             break;
         }
         case QR_NODE_SCENE_BREAK:
+            /* the ornament with a line of space above and below it (a
+             * page starts with no blank line: at a page's top or foot
+             * the ornament alone marks the break) */
+            if (b->n_blocks == 0 || b->blocks[b->n_blocks - 1].kind != PB_BLANK)
+                S_block(b, PB_BLANK, NULL);
             S_block(b, PB_BREAK, n);
+            S_block(b, PB_BLANK, NULL);
             indent_next = 0;
             break;
         case QR_NODE_CODE_BLOCK:

@@ -42,6 +42,15 @@ void qr_print_options_default(qr_print_options *o)
     o->leading = 14;
     o->recto_chapters = 0;
     qr_break_params_default(&o->breaking);
+    /* A book's page, not plain TeX's: hyphens cost more (a tenth of
+     * TeX's \hyphenpenalty maximum) and two in a row much more (the
+     * largest value --break takes), and the tolerance that pays for them
+     * lets a line's spaces stretch a little further (400: Moby-Dick ends
+     * 5.9% of its justified lines with a hyphen instead of 14%, the
+     * spaces' spread CV 0.249 instead of 0.238; Typst's 0.252). */
+    o->breaking.tolerance = 400;
+    o->breaking.hyphen_penalty = 500;
+    o->breaking.double_hyphen_demerits = 100000;
     o->breaking.emergency_stretch = 1.5 * o->font_size;
     o->hyphen_left = 2;
     o->hyphen_right = 3;

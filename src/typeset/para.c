@@ -3,6 +3,7 @@
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "para.h"
 
@@ -104,6 +105,7 @@ typedef struct builder {
     const qr_print_options *opt;
     const char *text;
     int hyphenate;
+    int url;          /* the word at hand is (part of) a URL */
     size_t last_glue; /* items index after the last interword glue */
     const seg *deco;  /* the decorations of the text at hand, or NULL */
 } builder;
@@ -402,6 +404,19 @@ static void S_collect(const qr_node *node, const qr_para_style *st, qr_buf *text
     free(fr);
 }
 
+/* Whether text starts with a URL: a scheme's "http://", "https://",
+ * "ftp://", "mailto:" or a "www." host. */
+static int S_is_url(const char *text, size_t len)
+{
+    static const char *const starts[] = {"http://", "https://", "ftp://", "mailto:", "www."};
+    for (size_t k = 0; k < QR_ARRAY_LEN(starts); k++) {
+        size_t n = strlen(starts[k]);
+        if (len > n && strncasecmp(text, starts[k], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                    const segs *sg, const qr_para_style *st, const qr_print_options *opt,
                    const char *lang, qr_para *p)
@@ -425,7 +440,7 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     PangoLogAttr *log = xmalloc(sizeof(PangoLogAttr) * (size_t)(n_chars + 1));
     pango_get_log_attrs(text, len, -1, pl, log, n_chars + 1);
 
-    builder b = {f, p, opt, text, st->hyphenate, 0, sg && sg->n ? &sg->v[0] : NULL};
+    builder b = {f, p, opt, text, st->hyphenate, 0, 0, sg && sg->n ? &sg->v[0] : NULL};
     size_t si = 0; /* the segment in force */
     if (st->indent > 0)
         S_box(p, -1), p->items[p->n - 1].width = st->indent;
@@ -481,6 +496,15 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                     else
                         /* after an explicit hyphen or a dash */
                         S_penalty(p, opt->breaking.ex_hyphen_penalty, QR_FLAG_EXPLICIT, 0, -1);
+                } else if (word >= 0 && b.url && (prev == '/' || prev == '.' || prev == '-') &&
+                           c != '/' && c != '.' && c != '-') {
+                    /* inside a URL: a break after a slash, dot or hyphen,
+                     * with no hyphen added (Chicago Manual 7.42, and
+                     * LaTeX's url package), costing what an explicit
+                     * hyphen does */
+                    S_word(&b, an, word, i);
+                    word = -1;
+                    S_penalty(p, opt->breaking.ex_hyphen_penalty, 0, 0, -1);
                 } else if (word >= 0 && S_cjk_closing(prev) && S_is_cjk(c)) {
                     /* no break here (kinsoku), but the closing mark's blank
                      * half em may still close up */
@@ -489,8 +513,15 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                     S_penalty(p, QR_PENALTY_INF, 0, 0, -1);
                     S_glue(p, 0, 0, st->size * 0.5);
                 }
-                if (word < 0)
+                if (word < 0) {
+                    /* a word of a URL is broken only at its breaks above,
+                     * never hyphenated */
+                    if (prev == 0 || prev == ' ' || prev == '\t' || prev == '\n' || prev == 0xA0 ||
+                        prev == '(' || prev == '<' || prev == 0x201C || prev == '"')
+                        b.url = S_is_url(text + i, (size_t)(end - i));
+                    b.hyphenate = b.url ? 0 : st->hyphenate;
                     word = i;
+                }
             }
             prev = c;
             i += n;
@@ -558,7 +589,7 @@ int qr_para_build_code(qr_fonts *f, const char *text, int len, const qr_para_sty
     GList *items = pango_itemize(qr_fonts_context(f), text, 0, len, attrs, NULL);
     /* no hyphenation, and long words cut between characters without a
      * hyphen: code must read as written */
-    builder b = {f, p, opt, text, 0, 0, NULL};
+    builder b = {f, p, opt, text, 0, 0, 0, NULL};
     int leading = 1; /* still in the line's indentation */
     double indent = 0;
     for (GList *l = items; l; l = l->next) {
