@@ -530,7 +530,13 @@ static int S_only_warnings(const char *err, const char *allowed)
         size_t len = nl ? (size_t)(nl - l) : strlen(l);
         qr_buf_reset(&line);
         qr_buf_add(&line, l, len);
-        ok = len == 0 || strstr(line.ptr, allowed) != NULL;
+        /* the source line and caret under a diagnostic ("  5 | text",
+         * "    |   ^") belong to it */
+        size_t k = 0;
+        while (k < len && (l[k] == ' ' || (l[k] >= '0' && l[k] <= '9')))
+            k++;
+        int quoted = k > 0 && k < len && l[k] == '|';
+        ok = len == 0 || quoted || strstr(line.ptr, allowed) != NULL;
         l += len + (nl ? 1 : 0);
     }
     qr_buf_release(&line);
