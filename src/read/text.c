@@ -106,6 +106,10 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
         qr_text_drop_notes(&r);
         qr_text_classify(&r, kinds);
     }
+    if (r.n_entries > 0)
+        qr_text_note(&r, r.lines[r.blocks[r.contents_first].first].no,
+                     "the printed contents, to line %d, is taken out (%d entries)",
+                     r.lines[r.blocks[r.contents_end - 1].last].no, r.n_entries);
     qr_text_flush_notes(&r);
     qr_text_title_block(&r, kinds);
 

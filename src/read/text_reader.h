@@ -195,8 +195,8 @@ void qr_text_find_contents(reader *r, block_kind *kinds);
 
 /* Step 4 (text_headings.c): what each block is, into kinds[0..n_blocks). */
 void qr_text_classify(reader *r, block_kind *kinds);
-/* Whether a heading line ends with its number, with no title of its own:
- * "CHAPTER THE FIRST.", "STAVE ONE", "— I —". */
+/* Whether a heading line is its label and number alone, with no title of
+ * its own: "CHAPTER THE FIRST.", "STAVE ONE", "— I —", "BOOK ONE: 1805". */
 int qr_text_bare_heading(const char *s, size_t len);
 /* Keeps a note about line `line_no` for `quire -v` (printf-style). */
 void qr_text_note(reader *r, int line_no, const char *fmt, ...) QR_PRINTF(3, 4);
