@@ -84,6 +84,7 @@ static const struct {
     {"rich", suite_rich},
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
+    {"corpus", suite_corpus},
 };
 
 int main(int argc, char **argv)
