@@ -410,8 +410,42 @@ static void test_part_page(void)
     qr_buf_release(&out);
 }
 
+/* The language picks the hyphenation patterns: German has them (Debian's
+ * hyphen-de, in .ci/deps); Latin has none, and the build says so. */
+static void test_hyphenation_patterns(void)
+{
+    qr_buf dir = QR_BUF_INIT, path = QR_BUF_INIT, err = QR_BUF_INIT;
+    qt_scratch("corpus-hyphen", &dir);
+    static const char *const texts[][2] = {
+        {"la", "Title: Commentarii\nLanguage: Latin\n\n"
+               "*** START OF THE PROJECT GUTENBERG EBOOK COMMENTARII ***\n\n"
+               "Gallia est omnis divisa in partes tres.\n\n"
+               "*** END OF THE PROJECT GUTENBERG EBOOK COMMENTARII ***\n"},
+        {"de", "Title: Probe\nLanguage: German\n\n"
+               "*** START OF THE PROJECT GUTENBERG EBOOK PROBE ***\n\n"
+               "Als Gregor Samsa eines Morgens aus unruhigen Tr\xC3\xA4umen erwachte.\n\n"
+               "*** END OF THE PROJECT GUTENBERG EBOOK PROBE ***\n"},
+    };
+    for (int i = 0; i < 2; i++) {
+        qr_buf_reset(&path);
+        qr_buf_addf(&path, "%s/%s.txt", dir.ptr, texts[i][0]);
+        CHECK_INT_EQ(qt_write(path.ptr, texts[i][1], strlen(texts[i][1])), 0);
+        qr_buf_reset(&err);
+        const char *argv[] = {S_quire_path(), "build", "-f", "pdf", "-o", dir.ptr, path.ptr, NULL};
+        CHECK_INT_EQ(qt_run(argv, NULL, NULL, &err), 0);
+        if (i == 0)
+            CHECK_CONTAINS(err.ptr, "no hyphenation patterns for the language 'la'");
+        else if (strstr(err.ptr, "no hyphenation patterns"))
+            qt_fail(__FILE__, __LINE__, "German: %s", err.ptr);
+    }
+    qr_buf_release(&dir);
+    qr_buf_release(&path);
+    qr_buf_release(&err);
+}
+
 void suite_corpus(void)
 {
+    qt_case("corpus/hyphenation-patterns", test_hyphenation_patterns);
     qt_case("corpus/why", test_why);
     qt_case("corpus/part-page", test_part_page);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {

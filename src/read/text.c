@@ -87,6 +87,8 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     qr_meta *m = qr_doc_meta(doc);
     if (!m->language && (flags & QR_READ_FIRST))
         m->language = qr_text_detect_script(&r, r.body_first, r.body_end);
+    if (!m->language && (flags & QR_READ_FIRST))
+        m->language = qr_text_detect_words(&r, r.body_first, r.body_end);
     const char *lang = m->language ? m->language : "en";
     r.cjk = strcmp(lang, "ja") == 0 || strcmp(lang, "zh") == 0 || strcmp(lang, "ko") == 0;
     r.wrap_width = qr_text_wrap_width(&r);

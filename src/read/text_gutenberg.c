@@ -193,6 +193,55 @@ const char *qr_text_detect_script(const reader *r, int first, int end)
     return "zh";
 }
 
+const char *qr_text_detect_words(const reader *r, int first, int end)
+{
+    /* each language's commonest words, which the others do not share */
+    static const struct {
+        const char *tag;
+        const char *words[8];
+    } langs[] = {
+        {"en", {"the", "and", "of", "to", "was", "that", "with", "his"}},
+        {"fr", {"le", "les", "et", "est", "une", "dans", "pas", "qui"}},
+        {"de", {"der", "die", "und", "das", "nicht", "ist", "sich", "mit"}},
+        {"es", {"el", "los", "que", "y", "por", "las", "con", "una"}},
+        {"it", {"il", "che", "di", "non", "per", "della", "una", "sono"}},
+    };
+    long hits[QR_ARRAY_LEN(langs)] = {0};
+    size_t seen = 0;
+    for (int i = first; i < end && seen < 200000; i++) {
+        const char *s = r->lines[i].s;
+        size_t len = r->lines[i].len;
+        seen += len;
+        for (size_t k = 0; k < len;) {
+            while (k < len && !isalpha((unsigned char)s[k]))
+                k++;
+            size_t w = k;
+            while (k < len && (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80))
+                k++;
+            size_t wl = k - w;
+            if (wl == 0 || wl > 5)
+                continue;
+            for (size_t l = 0; l < QR_ARRAY_LEN(langs); l++)
+                for (size_t j = 0; j < 8; j++)
+                    if (strlen(langs[l].words[j]) == wl &&
+                        strncasecmp(s + w, langs[l].words[j], wl) == 0)
+                        hits[l]++;
+        }
+    }
+    size_t best = 0, second = 1;
+    for (size_t l = 1; l < QR_ARRAY_LEN(langs); l++) {
+        if (hits[l] > hits[best]) {
+            second = best;
+            best = l;
+        } else if (hits[l] > hits[second] || second == best) {
+            second = l;
+        }
+    }
+    if (hits[best] < 20 || hits[best] < 2 * hits[second])
+        return NULL;
+    return langs[best].tag;
+}
+
 void qr_text_add_creator(qr_meta *m, const char *name, const char *role)
 {
     if (m->n_creators < QR_MAX_CREATORS) {

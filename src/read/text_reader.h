@@ -173,6 +173,10 @@ int qr_text_is_field_line(const char *s, size_t len);
 /* The language of lines [first, end) by their script ("ja", "ko", "zh"), or
  * NULL (static strings). */
 const char *qr_text_detect_script(const reader *r, int first, int end);
+/* The language of lines [first, end) of a Latin-script text by its
+ * commonest little words ("en", "fr", "de", "es", "it"), or NULL when no
+ * language stands out (static strings). */
+const char *qr_text_detect_words(const reader *r, int first, int end);
 /* Adds a creator; name is borrowed and must outlive the document. */
 void qr_text_add_creator(qr_meta *m, const char *name, const char *role);
 /* Whether a one-line block reads as a title: short, not a sentence. */
