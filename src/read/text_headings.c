@@ -380,11 +380,15 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
         S_caps_or_title(s, n)) {
         const char *w = s + n + 1;
         size_t wl = len - n - 1;
-        for (size_t k = 0; k < QR_ARRAY_LEN(part_words); k++)
-            if (S_starts_word_ci(w, wl, part_words[k]) && S_caps_or_title(w, strlen(part_words[k])))
-                goto part;
-        if (S_starts_word_ci(w, wl, "EPILOGUE") && S_caps_or_title(w, 8))
-            goto part;
+        int part = S_starts_word_ci(w, wl, "EPILOGUE") && S_caps_or_title(w, 8);
+        for (size_t k = 0; k < QR_ARRAY_LEN(part_words) && !part; k++)
+            part = S_starts_word_ci(w, wl, part_words[k]) &&
+                   S_caps_or_title(w, strlen(part_words[k]));
+        if (part) {
+            *rule = "ordinal and part word";
+            *value = 0;
+            return QR_HEADING_PART;
+        }
         for (size_t k = 0; k < QR_ARRAY_LEN(chapter_words); k++)
             if (S_starts_word_ci(w, wl, chapter_words[k]) &&
                 S_caps_or_title(w, strlen(chapter_words[k]))) {
@@ -392,12 +396,6 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
                 *value = 0;
                 return QR_HEADING_CHAPTER;
             }
-    }
-    if (0) {
-part:
-        *rule = "ordinal and part word";
-        *value = 0;
-        return QR_HEADING_PART;
     }
     /* "EPILOGUE", "Epilogue", "PREFACE.", "INTRODUCTION: THE LAND" */
     for (size_t k = 0; k < QR_ARRAY_LEN(lone_words); k++) {
