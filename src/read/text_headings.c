@@ -115,7 +115,8 @@ static const struct {
     {"PRIMA", 1},      {"SECONDO", 2},      {"TERZO", 3},       {"TERZA", 3},
 };
 
-/* The longest number word at s, ending at a word boundary: its length, and
+/* The longest number word at s, ending at a word boundary (not a Latin
+ * letter, accented or not; a dash is one): its length, and
  * its value in *value; 0 if there is none. */
 static size_t S_number_word(const char *s, size_t len, int *value)
 {
@@ -123,7 +124,8 @@ static size_t S_number_word(const char *s, size_t len, int *value)
     for (size_t k = 0; k < QR_ARRAY_LEN(number_words); k++) {
         size_t wl = strlen(number_words[k].w);
         if (wl > best && S_starts_word_ci(s, len, number_words[k].w) &&
-            (wl == len || !(isalpha((unsigned char)s[wl]) || (unsigned char)s[wl] >= 0x80))) {
+            (wl == len || !(isalpha((unsigned char)s[wl]) || ((unsigned char)s[wl] >= 0xC3 &&
+                                                                 (unsigned char)s[wl] <= 0xC9)))) {
             best = wl;
             *value = number_words[k].v;
         }

@@ -69,6 +69,7 @@ static void test_heading_kind(void)
         {"Cap\xC3\xADtulo II", QR_HEADING_CHAPTER},
         {"CAPITOLO TERZO", QR_HEADING_CHAPTER},
         {"LIVRE DEUXI\xC3\x88ME", QR_HEADING_PART},
+        {"BOOK FOURTH\xE2\x80\x94TO CONFIDE IS SOMETIMES TO DELIVER", QR_HEADING_PART},
         {"FOREWORD", QR_HEADING_CHAPTER},
         {"Vorwort", QR_HEADING_CHAPTER},
         /* sentences are not headings */
