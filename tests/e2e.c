@@ -418,6 +418,7 @@ static void S_check_book(const char *name, const char *src, const char *epub_nam
         body = crlf && (!lf || crlf < lf) ? crlf : lf;
     }
     size_t split = body ? (size_t)(body - source.ptr) : 0;
+    split = qt_past_credits(source.ptr, source.len, split);
     size_t cfrom = 0, cto = 0;
     if (S_find_contents(&source, &cfrom, &cto) && cfrom >= split) {
         qr_buf_addf(&what, "%s (its contents list, in the navigation)", src);

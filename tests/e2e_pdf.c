@@ -275,6 +275,12 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
     return matched;
 }
 
+long qt_words_in_pdf_text(const char *src, size_t src_len, const char *text, size_t text_len,
+                          char *missing, size_t msize)
+{
+    return S_words_in_pdf_text(src, src_len, text, text_len, missing, msize);
+}
+
 /* qpdf --check: exit 0 and its all-clear line. */
 static void S_qpdf(const char *pdf)
 {
@@ -432,7 +438,7 @@ static void test_pdf_book(void)
     const char *s0 = src.ptr + (strncmp(src.ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
     if (!body && strncmp(s0, "Title:", 6) == 0)
         body = strstr(s0, "\r\n\r\n");
-    size_t split = body ? (size_t)(body - src.ptr) : 0;
+    size_t split = qt_past_credits(src.ptr, src.len, body ? (size_t)(body - src.ptr) : 0);
     /* a printed contents list is the PDF's own contents page, at the front */
     const char *contents = strstr(src.ptr + split, "\nCONTENTS");
     size_t from = split;

@@ -91,6 +91,7 @@ static const struct {
     {"cli", suite_cli},
     {"install", suite_install},
     {"print", suite_print},
+    {"corpus", suite_corpus},
 };
 
 int main(int argc, char **argv)

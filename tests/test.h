@@ -66,6 +66,10 @@ const char *qt_scratch(const char *name, qr_buf *path);
 /* Reads a whole file; 0 on success. */
 int qt_read(const char *path, qr_buf *out);
 int qt_write(const char *path, const char *data, size_t len);
+/* Where a Gutenberg book starts when the body (from `at`, just after the
+ * START line) opens with the producers' credit ("Produced by ..."): after
+ * that block, which the reader moves to the back with the header. */
+size_t qt_past_credits(const char *s, size_t len, size_t at);
 /* Whether two files have the same bytes. */
 int qt_same_file(const char *a, const char *b);
 
@@ -105,6 +109,12 @@ int qt_epub_spine_text(const char *epub, qr_buf *nav, qr_buf *text, qr_buf *opf,
 int qt_word_cp(uint32_t c);
 long qt_words_in_order(const char *src, size_t src_len, const char *text, size_t text_len,
                        char *missing, size_t missing_size);
+
+/* The same for the text pdftotext gives back of a PDF: words split by
+ * hyphenation at a line's end, or by a page's running head and folio, count
+ * as whole (e2e_pdf.c). */
+long qt_words_in_pdf_text(const char *src, size_t src_len, const char *text, size_t text_len,
+                          char *missing, size_t msize);
 
 /* Suites, one per file. ------------------------------------------------- */
 /* Children: quire run under a time limit, measured (child.c). ---------- */
@@ -157,5 +167,6 @@ void suite_tagged(void);
 void suite_cli(void);
 void suite_install(void);
 void suite_print(void);
+void suite_corpus(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -192,4 +193,34 @@ int qt_golden(const char *dir, const char *ext,
     }
     closedir(d);
     return n;
+}
+
+size_t qt_past_credits(const char *s, size_t len, size_t at)
+{
+    if (at == 0)
+        return 0;
+    size_t i = at;
+    while (i < len && (s[i] == '\n' || s[i] == '\r' || s[i] == ' '))
+        i++;
+    static const char *const credits[] = {"Produced by", "E-text prepared by",
+                                          "Etext prepared by", "Transcribed by", "Digitized by"};
+    int found = 0;
+    for (size_t k = 0; k < QR_ARRAY_LEN(credits) && !found; k++)
+        found = len - i >= strlen(credits[k]) &&
+                strncasecmp(s + i, credits[k], strlen(credits[k])) == 0;
+    if (!found)
+        return at;
+    /* to the blank line that ends the credit */
+    while (i < len) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        if (!nl)
+            return len;
+        i = (size_t)(nl - s) + 1;
+        size_t j = i;
+        while (j < len && (s[j] == ' ' || s[j] == '\r'))
+            j++;
+        if (j >= len || s[j] == '\n')
+            return i;
+    }
+    return len;
 }

@@ -13,14 +13,18 @@
  *      nested block quotes must not exhaust the stack) and replay it into
  *      the builder. Each h1 at the top level opens a chapter; a footnote
  *      reference becomes a NOTE holding a copy of its definition's blocks,
- *      walked by an iterator pushed on an explicit stack; raw HTML becomes
- *      text (the writers escape it), with a warning;
+ *      walked by an iterator pushed on an explicit stack; an HTML comment
+ *      is dropped, a block that is only a local image (<img>, or a
+ *      <figure> of one) is read as the image, and other raw HTML becomes
+ *      text (the writers escape it), with a warning; a chapter with
+ *      nothing but its heading is warned about;
  *   5. warn about footnote definitions that nothing references (cmark
  *      drops them): a `[^label]:` line that no block of the final tree
  *      covers was one.
  */
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
+#include <libxml/HTMLparser.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +57,8 @@ typedef struct S_md {
     cmark_node **defs; /* footnote definitions, by number (1-based: defs[n-1]) */
     int n_defs;
     int in_chapter;
+    int chapter_blocks;   /* top-level blocks of the open chapter, its heading too */
+    int chapter_line;     /* where it starts */
     int saw_h1;
     int line;             /* the last known source line */
     const char *fm_title; /* front matter title: (arena) */
@@ -375,6 +381,13 @@ static void S_close_chapter(S_md *md)
 
 static void S_open_chapter(S_md *md)
 {
+    /* "# Part One" straight over "# Chapter 1": an empty page */
+    if (md->in_chapter && md->chapter_blocks == 1 && md->saw_h1)
+        qr_warn(md->file, md->chapter_line, 1,
+                "this chapter has nothing but its heading, so its page is empty (put its text "
+                "under it, or make the next heading '##')");
+    md->chapter_blocks = 0;
+    md->chapter_line = md->line;
     S_close_chapter(md);
     qr_node *c = qr_builder_enter(&md->b, QR_NODE_CHAPTER);
     qr_node_set_chapter_kind(c, QR_CHAPTER_BODY);
@@ -433,6 +446,123 @@ static void S_html_warning(S_md *md, cmark_node *n)
         return;
     qr_warn(md->file, cmark_node_get_start_line(n), cmark_node_get_start_column(n),
             "raw HTML is set as text");
+}
+
+/* Whether raw HTML is nothing but comments (and white space): an author's
+ * note to self, never printed. */
+static int S_only_comments(const char *s)
+{
+    if (!s)
+        return 0;
+    int seen = 0;
+    for (;;) {
+        while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        if (!*s)
+            return seen;
+        if (strncmp(s, "<!--", 4) != 0)
+            return 0;
+        const char *e = strstr(s + 4, "-->");
+        if (!e)
+            return 0;
+        s = e + 3;
+        seen = 1;
+    }
+}
+
+/* The text of an element's descendants, spaces collapsed, appended to out. */
+static void S_xml_text(xmlNode *n, qr_buf *out)
+{
+    for (xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE && c->content) {
+            for (const xmlChar *p = c->content; *p; p++) {
+                int space = *p == ' ' || *p == '\n' || *p == '\t' || *p == '\r';
+                if (space && (out->len == 0 || out->ptr[out->len - 1] == ' '))
+                    continue;
+                qr_buf_addc(out, space ? ' ' : (char)*p);
+            }
+        } else if (c->type == XML_ELEMENT_NODE) {
+            S_xml_text(c, out);
+        }
+    }
+}
+
+/*
+ * Looks in an HTML tree for the one <img> it may hold, with nothing else
+ * but <figure>, <figcaption>, <p>, <picture>, <a> and white space around:
+ * returns it, with the figcaption's text in cap, or NULL.
+ */
+static xmlNode *S_lone_img(xmlNode *n, xmlNode **img, qr_buf *cap, int *bad)
+{
+    for (xmlNode *c = n; c && !*bad; c = c->next) {
+        if (c->type == XML_TEXT_NODE) {
+            for (const xmlChar *p = c->content; p && *p; p++)
+                if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
+                    *bad = 1;
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const char *name = (const char *)c->name;
+        if (strcmp(name, "img") == 0) {
+            if (*img)
+                *bad = 1;
+            *img = c;
+        } else if (strcmp(name, "figcaption") == 0) {
+            S_xml_text(c, cap);
+        } else if (strcmp(name, "figure") == 0 || strcmp(name, "p") == 0 ||
+                   strcmp(name, "picture") == 0 || strcmp(name, "html") == 0 ||
+                   strcmp(name, "body") == 0 || strcmp(name, "a") == 0) {
+            S_lone_img(c->children, img, cap, bad);
+        } else {
+            *bad = 1;
+        }
+    }
+    return *bad ? NULL : *img;
+}
+
+/*
+ * A block of raw HTML that is one image (`<img src="map.png" alt="The
+ * map">`, maybe in a <figure> with a <figcaption>) is read as the image
+ * Markdown would give: a paragraph of one IMAGE, its alt text inside, the
+ * caption as its title. Returns whether it was.
+ */
+static int S_html_image(S_md *md, cmark_node *n)
+{
+    const char *lit = cmark_node_get_literal(n);
+    if (!lit || !strstr(lit, "<img"))
+        return 0;
+    htmlDocPtr h = htmlReadMemory(lit, (int)strlen(lit), NULL, "UTF-8",
+                                  HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    if (!h)
+        return 0;
+    xmlNode *img = NULL;
+    int bad = 0;
+    qr_buf cap = QR_BUF_INIT;
+    xmlChar *src = NULL, *alt = NULL;
+    int done = 0;
+    if (!S_lone_img(xmlDocGetRootElement(h), &img, &cap, &bad))
+        goto out;
+    src = xmlGetProp(img, (const xmlChar *)"src");
+    alt = xmlGetProp(img, (const xmlChar *)"alt");
+    if (!src || !*src)
+        goto out;
+    qr_builder_enter(&md->b, QR_NODE_PARAGRAPH);
+    qr_node *im = qr_builder_enter(&md->b, QR_NODE_IMAGE);
+    qr_node_set_url(md->doc, im, (const char *)src);
+    if (cap.len > 0)
+        qr_node_set_title(md->doc, im, cap.ptr);
+    if (alt && *alt)
+        qr_builder_text(&md->b, (const char *)alt, strlen((const char *)alt));
+    qr_builder_leave(&md->b);
+    qr_builder_leave(&md->b);
+    done = 1;
+out:
+    xmlFree(src);
+    xmlFree(alt);
+    qr_buf_release(&cap);
+    xmlFreeDoc(h);
+    return done;
 }
 
 /* Raw HTML, inline or a block: its characters as text, lines kept apart
@@ -524,12 +654,14 @@ static int S_event(S_md *md, cmark_event_type ev, cmark_node *n, S_frame **stack
     if (enter && *depth == 1 && cmark_node_parent(n) == md->root &&
         type != CMARK_NODE_FOOTNOTE_DEFINITION) {
         S_pos(md, n);
+        int comment = type == CMARK_NODE_HTML_BLOCK && S_only_comments(cmark_node_get_literal(n));
         if (type == CMARK_NODE_HEADING && cmark_node_get_heading_level(n) == 1) {
             S_open_chapter(md);
             md->saw_h1 = 1;
-        } else if (!md->in_chapter) {
+        } else if (!md->in_chapter && !comment) {
             S_open_untitled(md);
         }
+        md->chapter_blocks += !comment;
     }
     if (enter)
         S_pos(md, n);
@@ -587,12 +719,16 @@ static int S_event(S_md *md, cmark_event_type ev, cmark_node *n, S_frame **stack
     }
     case CMARK_NODE_THEMATIC_BREAK: qr_builder_enter(b, QR_NODE_SCENE_BREAK); return 0;
     case CMARK_NODE_HTML_BLOCK:
+        if (S_only_comments(cmark_node_get_literal(n)) || S_html_image(md, n))
+            return 0;
         S_html_warning(md, n);
         qr_builder_enter(b, QR_NODE_PARAGRAPH);
         S_html_text(md, cmark_node_get_literal(n));
         qr_builder_leave(b);
         return 0;
     case CMARK_NODE_HTML_INLINE:
+        if (S_only_comments(cmark_node_get_literal(n)))
+            return 0;
         S_html_warning(md, n);
         S_html_text(md, cmark_node_get_literal(n));
         return 0;

@@ -87,6 +87,8 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     qr_meta *m = qr_doc_meta(doc);
     if (!m->language && (flags & QR_READ_FIRST))
         m->language = qr_text_detect_script(&r, r.body_first, r.body_end);
+    if (!m->language && (flags & QR_READ_FIRST))
+        m->language = qr_text_detect_words(&r, r.body_first, r.body_end);
     const char *lang = m->language ? m->language : "en";
     r.cjk = strcmp(lang, "ja") == 0 || strcmp(lang, "zh") == 0 || strcmp(lang, "ko") == 0;
     r.wrap_width = qr_text_wrap_width(&r);
@@ -106,6 +108,10 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
         qr_text_drop_notes(&r);
         qr_text_classify(&r, kinds);
     }
+    if (r.n_entries > 0)
+        qr_text_note(&r, r.lines[r.blocks[r.contents_first].first].no,
+                     "the printed contents, to line %d, is taken out (%d entries)",
+                     r.lines[r.blocks[r.contents_end - 1].last].no, r.n_entries);
     qr_text_flush_notes(&r);
     qr_text_title_block(&r, kinds);
 

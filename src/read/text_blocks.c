@@ -33,6 +33,37 @@ int qr_text_line_per_paragraph(const reader *r, const block *b)
     return indented;
 }
 
+/*
+ * Whether a block is verse: four lines or more, nearly every one opening
+ * with a capital (each line of a poem does; a wrapped paragraph's lines open
+ * mid-sentence, mostly in lower case), and not a paragraph that merely
+ * fills the measure: a line before the last stops well short of the
+ * longest.
+ */
+static int S_is_verse(const reader *r, const block *b)
+{
+    int n = b->last - b->first + 1;
+    if (n < 4 || r->cjk)
+        return 0;
+    int caps = 0, widest = 0, shortest = 1 << 30;
+    for (int i = b->first; i <= b->last; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        size_t k = 0;
+        while (k < l && (t[k] == '"' || t[k] == '\'' || t[k] == '(' || t[k] == '_' ||
+                         (unsigned char)t[k] == 0xE2))
+            k += (unsigned char)t[k] == 0xE2 ? 3 : 1;
+        caps += k < l && (isupper((unsigned char)t[k]) ||
+                          ((unsigned char)t[k] == 0xC3 && k + 1 < l &&
+                           (unsigned char)t[k + 1] < 0x9F));
+        int w = qr_text_width(r->lines[i].s, r->lines[i].len);
+        widest = w > widest ? w : widest;
+        if (i < b->last) /* a paragraph's last line is short anyway */
+            shortest = w < shortest ? w : shortest;
+    }
+    return caps * 10 >= n * 9 && shortest * 10 < widest * 7;
+}
+
 /* The block's lines are deliberately short (verse, an address, a title and
  * a by-line): keep its line breaks. */
 static int S_keeps_lines(const reader *r, const block *b)
@@ -46,6 +77,8 @@ static int S_keeps_lines(const reader *r, const block *b)
         fields = qr_text_is_field_line(t, l);
     }
     if (fields) /* "Title: ..." over "Author: ..." */
+        return 1;
+    if (S_is_verse(r, b))
         return 1;
     if (r->wrap_width < 50)
         return 0;

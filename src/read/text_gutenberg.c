@@ -51,6 +51,17 @@ int qr_text_is_field_line(const char *s, size_t len)
     return 0;
 }
 
+/* Line i, if it continues a header field (not the next field, nor a
+ * bracketed note): its text, else NULL. */
+static const char *S_continuation(reader *r, int i)
+{
+    size_t l;
+    const char *t = qr_text_line(r, i, &l);
+    if (qr_text_is_field_line(t, l) || t[0] == '[')
+        return NULL;
+    return t;
+}
+
 /* Arena: the field's value, with continuation lines (until a blank line or
  * the next field) joined by spaces. */
 static const char *S_field_value(reader *r, int i, const char *v, size_t vlen, int *last)
@@ -182,6 +193,55 @@ const char *qr_text_detect_script(const reader *r, int first, int end)
     return "zh";
 }
 
+const char *qr_text_detect_words(const reader *r, int first, int end)
+{
+    /* each language's commonest words, which the others do not share */
+    static const struct {
+        const char *tag;
+        const char *words[8];
+    } langs[] = {
+        {"en", {"the", "and", "of", "to", "was", "that", "with", "his"}},
+        {"fr", {"le", "les", "et", "est", "une", "dans", "pas", "qui"}},
+        {"de", {"der", "die", "und", "das", "nicht", "ist", "sich", "mit"}},
+        {"es", {"el", "los", "que", "y", "por", "las", "con", "una"}},
+        {"it", {"il", "che", "di", "non", "per", "della", "una", "sono"}},
+    };
+    long hits[QR_ARRAY_LEN(langs)] = {0};
+    size_t seen = 0;
+    for (int i = first; i < end && seen < 200000; i++) {
+        const char *s = r->lines[i].s;
+        size_t len = r->lines[i].len;
+        seen += len;
+        for (size_t k = 0; k < len;) {
+            while (k < len && !isalpha((unsigned char)s[k]))
+                k++;
+            size_t w = k;
+            while (k < len && (isalpha((unsigned char)s[k]) || (unsigned char)s[k] >= 0x80))
+                k++;
+            size_t wl = k - w;
+            if (wl == 0 || wl > 5)
+                continue;
+            for (size_t l = 0; l < QR_ARRAY_LEN(langs); l++)
+                for (size_t j = 0; j < 8; j++)
+                    if (strlen(langs[l].words[j]) == wl &&
+                        strncasecmp(s + w, langs[l].words[j], wl) == 0)
+                        hits[l]++;
+        }
+    }
+    size_t best = 0, second = 1;
+    for (size_t l = 1; l < QR_ARRAY_LEN(langs); l++) {
+        if (hits[l] > hits[best]) {
+            second = best;
+            best = l;
+        } else if (hits[l] > hits[second] || second == best) {
+            second = l;
+        }
+    }
+    if (hits[best] < 20 || hits[best] < 2 * hits[second])
+        return NULL;
+    return langs[best].tag;
+}
+
 void qr_text_add_creator(qr_meta *m, const char *name, const char *role)
 {
     if (m->n_creators < QR_MAX_CREATORS) {
@@ -222,8 +282,24 @@ void qr_text_gutenberg(reader *r)
         const char *v;
         int last = i;
         if ((v = S_field(t, l, "Title", &vl))) {
-            if (!m->title && (r->flags & QR_READ_FIRST))
-                m->title = S_field_value(r, i, v, vl, &last);
+            if (!m->title && (r->flags & QR_READ_FIRST)) {
+                /* "Title: A Tale of Two Cities" over "A Story of the French
+                 * Revolution": the second line is the subtitle */
+                m->title = qr_arena_strndup(qr_doc_arena(r->doc), v, vl);
+                int first = i;
+                const char *sub = i + 1 < fields_end && !qr_text_blank(r, i + 1)
+                                      ? S_continuation(r, i + 1)
+                                      : NULL;
+                if (sub) {
+                    size_t sl;
+                    const char *st = qr_text_line(r, i + 1, &sl);
+                    const char *s = S_field_value(r, i + 1, st, sl, &last);
+                    if (!m->subtitle)
+                        m->subtitle = s;
+                } else {
+                    last = first;
+                }
+            }
             found++;
         } else if ((v = S_field(t, l, "Author", &vl))) {
             if (r->flags & QR_READ_FIRST)
@@ -280,6 +356,23 @@ void qr_text_gutenberg(reader *r)
         r->body_first = start + 1;
     else if (last_field >= 0)
         r->body_first = last_field + 1;
+    /* The producers' credit that opens the book ("Produced by ...",
+     * "E-text prepared by ...") is the header's, not the book's: it goes
+     * to the back with it. */
+    int i = r->body_first;
+    while (i < r->n_lines && qr_text_blank(r, i))
+        i++;
+    size_t cl;
+    const char *ct = i < r->n_lines ? qr_text_line(r, i, &cl) : NULL;
+    if (ct && (qr_text_starts_with_ci(ct, cl, "Produced by") ||
+               qr_text_starts_with_ci(ct, cl, "E-text prepared by") ||
+               qr_text_starts_with_ci(ct, cl, "Etext prepared by") ||
+               qr_text_starts_with_ci(ct, cl, "Transcribed by") ||
+               qr_text_starts_with_ci(ct, cl, "Digitized by"))) {
+        while (i < r->n_lines && !qr_text_blank(r, i))
+            i++;
+        r->body_first = i;
+    }
     if (end >= 0) {
         r->body_end = end;
         r->licence_first = end;
@@ -301,6 +394,81 @@ int qr_text_title_like(const reader *r, const block *b)
     return last != '.' && last != ',' && last != ';' && last != ':';
 }
 
+/* The by-line's word at s ("by ", "von ", "par ", "por ", "di ", in any
+ * case, or the word alone on its line): its length, else 0. */
+static size_t S_by_word(const char *s, size_t len)
+{
+    static const char *const words[] = {"by", "von", "par", "por", "di"};
+    for (size_t k = 0; k < QR_ARRAY_LEN(words); k++) {
+        size_t wl = strlen(words[k]);
+        if (len >= wl && strncasecmp(s, words[k], wl) == 0 && (len == wl || s[wl] == ' ') &&
+            (len == wl || (unsigned char)s[wl + 1] >= 0x80 || isupper((unsigned char)s[wl + 1])))
+            return wl;
+    }
+    return 0;
+}
+
+/* Arena: s, or s in title case when it is in capitals ("MUCH ADO ABOUT
+ * NOTHING" -> "Much Ado about Nothing", "FRANZ KAFKA" -> "Franz Kafka"):
+ * the printed heading may keep its capitals, the metadata does not. Roman
+ * numerals stay as they are. */
+static const char *S_cased(reader *r, const char *s, size_t len)
+{
+    static const char *const minor[] = {"a",  "an", "the", "and", "but", "or", "nor", "of",
+                                        "in", "on", "at",  "to",  "by",  "for", "with", "from",
+                                        "as", "into", "upon", "de", "la", "le", "les", "des",
+                                        "du", "et", "von", "und", "der", "die", "das"};
+    int lower = 0, upper = 0;
+    for (size_t i = 0; i < len; i++) {
+        lower += islower((unsigned char)s[i]) ||
+                 ((unsigned char)s[i] == 0xC3 && i + 1 < len && (unsigned char)s[i + 1] >= 0xA0);
+        upper += isupper((unsigned char)s[i]) != 0;
+    }
+    if (lower > 0 || upper < 2)
+        return qr_arena_strndup(qr_doc_arena(r->doc), s, len);
+    qr_buf out = QR_BUF_INIT;
+    for (size_t i = 0; i < len;) {
+        size_t w = i;
+        while (i < len && s[i] != ' ')
+            i++;
+        size_t wl = i - w, letters = 0, roman = 1;
+        for (size_t k = w; k < i; k++)
+            if (isalpha((unsigned char)s[k])) {
+                letters++;
+                roman &= strchr("IVXLC", s[k]) != NULL;
+            }
+        int is_minor = 0;
+        for (size_t k = 0; k < QR_ARRAY_LEN(minor) && !is_minor && w > 0 && i < len; k++)
+            is_minor = strlen(minor[k]) == wl && strncasecmp(s + w, minor[k], wl) == 0;
+        int first = 1;
+        for (size_t k = w; k < i; k++) {
+            unsigned char c = (unsigned char)s[k];
+            if (roman && letters > 0 && letters <= 4 && !is_minor) {
+                qr_buf_addc(&out, (char)c);
+            } else if (c == 0xC3 && k + 1 < i) {
+                unsigned char d = (unsigned char)s[k + 1];
+                qr_buf_addc(&out, (char)c);
+                qr_buf_addc(&out, (char)((!first && d >= 0x80 && d <= 0x9E) ? d + 0x20 : d));
+                k++;
+                first = 0;
+            } else if (isalpha(c)) {
+                qr_buf_addc(&out, (char)(first && !is_minor ? c : tolower(c)));
+                first = 0;
+            } else {
+                qr_buf_addc(&out, (char)c);
+                /* "O’BRIEN", "TOLL-HOUSE": a new word part after these */
+                if (c == '-' )
+                    first = 1;
+            }
+        }
+        while (i < len && s[i] == ' ')
+            qr_buf_addc(&out, s[i++]);
+    }
+    const char *res = qr_arena_strndup(qr_doc_arena(r->doc), out.ptr, out.len);
+    qr_buf_release(&out);
+    return res;
+}
+
 /* Book metadata from the title block of a text without a header: the
  * title line, an "or, ..." line after it, and a "by ..." line. */
 void qr_text_title_block(reader *r, const block_kind *kinds)
@@ -317,24 +485,34 @@ void qr_text_title_block(reader *r, const block_kind *kinds)
         return;
     qr_buf title = QR_BUF_INIT;
     qr_text_smarten(t, tl, 0, &title);
-    for (int k = 1; k < r->n_blocks && k < 4 && kinds[k] == B_PARA; k++) {
+    for (int k = 1; k < r->n_blocks && k < 5 && kinds[k] == B_PARA; k++) {
         const block *nb = &r->blocks[k];
         if (nb->first != nb->last)
             break;
         const char *u = qr_text_line(r, nb->first, &l);
         if (l > 100)
             break;
+        size_t by = S_by_word(u, l);
         if (qr_text_starts_with(u, l, "or, ") || qr_text_starts_with(u, l, "Or, ") ||
             qr_text_starts_with(u, l, "OR, ")) {
             qr_buf_addc(&title, ' ');
             qr_text_smarten(u, l, ' ', &title);
-        } else if ((qr_text_starts_with(u, l, "by ") || qr_text_starts_with(u, l, "By ") ||
-                    qr_text_starts_with(u, l, "BY ")) && m->n_creators == 0) {
-            qr_text_add_creator(m, qr_arena_strndup(qr_doc_arena(r->doc), u + 3, l - 3), "aut");
+        } else if (by > 0 && m->n_creators == 0) {
+            /* "by Samuel Butler"; "VON" over "FRANZ KAFKA" */
+            const char *name = u + by;
+            size_t nl = l - by;
+            qr_text_trim_left(&name, &nl);
+            if (nl == 0 && k + 1 < r->n_blocks && kinds[k + 1] == B_PARA &&
+                r->blocks[k + 1].first == r->blocks[k + 1].last) {
+                name = qr_text_line(r, r->blocks[k + 1].first, &nl);
+                k++;
+            }
+            if (nl > 0 && nl <= 80)
+                qr_text_add_creator(m, S_cased(r, name, nl), "aut");
         }
     }
     if (qr_text_title_like(r, b) || title.len > tl)
-        m->title = qr_arena_strndup(qr_doc_arena(r->doc), title.ptr, title.len);
+        m->title = S_cased(r, title.ptr, title.len);
     qr_buf_release(&title);
 }
 

@@ -115,7 +115,8 @@ static const struct {
     {"PRIMA", 1},      {"SECONDO", 2},      {"TERZO", 3},       {"TERZA", 3},
 };
 
-/* The longest number word at s, ending at a word boundary: its length, and
+/* The longest number word at s, ending at a word boundary (not a Latin
+ * letter, accented or not; a dash is one): its length, and
  * its value in *value; 0 if there is none. */
 static size_t S_number_word(const char *s, size_t len, int *value)
 {
@@ -123,7 +124,8 @@ static size_t S_number_word(const char *s, size_t len, int *value)
     for (size_t k = 0; k < QR_ARRAY_LEN(number_words); k++) {
         size_t wl = strlen(number_words[k].w);
         if (wl > best && S_starts_word_ci(s, len, number_words[k].w) &&
-            (wl == len || !(isalpha((unsigned char)s[wl]) || (unsigned char)s[wl] >= 0x80))) {
+            (wl == len || !(isalpha((unsigned char)s[wl]) || ((unsigned char)s[wl] >= 0xC3 &&
+                                                                 (unsigned char)s[wl] <= 0xC9)))) {
             best = wl;
             *value = number_words[k].v;
         }
@@ -380,11 +382,15 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
         S_caps_or_title(s, n)) {
         const char *w = s + n + 1;
         size_t wl = len - n - 1;
-        for (size_t k = 0; k < QR_ARRAY_LEN(part_words); k++)
-            if (S_starts_word_ci(w, wl, part_words[k]) && S_caps_or_title(w, strlen(part_words[k])))
-                goto part;
-        if (S_starts_word_ci(w, wl, "EPILOGUE") && S_caps_or_title(w, 8))
-            goto part;
+        int part = S_starts_word_ci(w, wl, "EPILOGUE") && S_caps_or_title(w, 8);
+        for (size_t k = 0; k < QR_ARRAY_LEN(part_words) && !part; k++)
+            part = S_starts_word_ci(w, wl, part_words[k]) &&
+                   S_caps_or_title(w, strlen(part_words[k]));
+        if (part) {
+            *rule = "ordinal and part word";
+            *value = 0;
+            return QR_HEADING_PART;
+        }
         for (size_t k = 0; k < QR_ARRAY_LEN(chapter_words); k++)
             if (S_starts_word_ci(w, wl, chapter_words[k]) &&
                 S_caps_or_title(w, strlen(chapter_words[k]))) {
@@ -392,12 +398,6 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
                 *value = 0;
                 return QR_HEADING_CHAPTER;
             }
-    }
-    if (0) {
-part:
-        *rule = "ordinal and part word";
-        *value = 0;
-        return QR_HEADING_PART;
     }
     /* "EPILOGUE", "Epilogue", "PREFACE.", "INTRODUCTION: THE LAND" */
     for (size_t k = 0; k < QR_ARRAY_LEN(lone_words); k++) {
@@ -437,7 +437,7 @@ part:
             return QR_HEADING_SECTION;
         }
     }
-    /* "I. A SCANDAL IN BOHEMIA", "I. The Period", "12. The Return" */
+    /* "I. A SCANDAL IN BOHEMIA", "I. The Period", "12. THE RETURN" */
     *value = 0;
     if (n > 0 && (roman ? isupper((unsigned char)s[0]) : isdigit((unsigned char)s[0])) &&
         n + 2 < len && s[n] == '.' && s[n + 1] == ' ') {
@@ -447,7 +447,9 @@ part:
             *rule = "numeral and title in capitals";
             return QR_HEADING_CHAPTER;
         }
-        if (S_title_words(t, tl) && tl < 80) {
+        /* in title case only after a roman numeral: "19. See Chapter 7." is
+         * a note in a numbered list */
+        if (roman && S_title_words(t, tl) && tl < 80) {
             *rule = "numeral and title in title case";
             return QR_HEADING_CHAPTER;
         }
@@ -561,21 +563,35 @@ static void S_why(reader *r, const block *b, const char *what, const char *rule)
 
 int qr_text_bare_heading(const char *s, size_t len)
 {
-    while (len > 0 && (strchr(" .:-*", s[len - 1]) || (unsigned char)s[len - 1] >= 0x80)) {
-        if ((unsigned char)s[len - 1] >= 0x80) {
-            if (len < 3 || (memcmp(s + len - 3, "\xE2\x80\x94", 3) != 0 &&
-                            memcmp(s + len - 3, "\xE2\x80\x93", 3) != 0))
-                break;
-            len -= 3;
-        } else {
-            len--;
-        }
+    int words = 0;
+    for (size_t i = 0; i < len;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t w = i;
+        while (i < len && s[i] != ' ')
+            i++;
+        size_t e = i;
+        /* trailing punctuation and dashes: "FIRST.", "— I —" */
+        while (e > w && strchr(".:,;-*", s[e - 1]))
+            e--;
+        while (e >= w + 3 && (memcmp(s + e - 3, "\xE2\x80\x94", 3) == 0 ||
+                              memcmp(s + e - 3, "\xE2\x80\x93", 3) == 0))
+            e -= 3;
+        while (w < e && strchr("-*", s[w]))
+            w++;
+        if (e == w)
+            continue;
+        words++;
+        int roman, value, label = e - w == 3 && strncasecmp(s + w, "THE", 3) == 0;
+        for (size_t k = 0; k < QR_ARRAY_LEN(part_words) && !label; k++)
+            label = strlen(part_words[k]) == e - w && S_starts_word_ci(s + w, e - w, part_words[k]);
+        for (size_t k = 0; k < QR_ARRAY_LEN(chapter_words) && !label; k++)
+            label = strlen(chapter_words[k]) == e - w &&
+                    S_starts_word_ci(s + w, e - w, chapter_words[k]);
+        if (!label && S_number(s + w, e - w, &roman, &value) != e - w)
+            return 0;
     }
-    size_t w = len;
-    while (w > 0 && s[w - 1] != ' ')
-        w--;
-    int roman, value;
-    return len > w && S_number(s + w, len - w, &roman, &value) == len - w;
+    return words > 0;
 }
 
 /* Whether block k reads as the title under a heading line: one or two short

@@ -47,8 +47,13 @@ void qr_text_smarten(const char *s, size_t len, uint32_t prev, qr_buf *out)
         int n;
         uint32_t c = qr_text_cp_at(s, len, i, &n);
         if (c == '"') {
-            qr_buf_add_utf8(out, S_opens_quote(prev) ? 0x201C : 0x201D);
-            prev = S_opens_quote(prev) ? 0x201C : 0x201D;
+            /* a quote with a space after it closes, even after a space: the
+             * French « word » typed as " word " */
+            char next = i + 1 < len ? s[i + 1] : ' ';
+            int opens = S_opens_quote(prev) && !(prev == ' ' && (next == ' ' || next == ',' ||
+                                                                 next == '.' || next == ';'));
+            qr_buf_add_utf8(out, opens ? 0x201C : 0x201D);
+            prev = opens ? 0x201C : 0x201D;
             i++;
             continue;
         }
@@ -184,6 +189,43 @@ static void S_emit_inlines(reader *r, const char *s, size_t len, int depth)
 }
 
 /* Emits s as inlines, made typographic unless verbatim. */
+/*
+ * Rewrites the double quotes curled the English way (“ ”) in the way of
+ * the book's language: „…“ in German, « … » in French, with the narrow
+ * no-break space French puts inside them (replacing a space typed there).
+ */
+static void S_language_quotes(const char *lang, qr_buf *s)
+{
+    int de = lang && strncmp(lang, "de", 2) == 0 && (!lang[2] || lang[2] == '-');
+    int fr = lang && strncmp(lang, "fr", 2) == 0 && (!lang[2] || lang[2] == '-');
+    if (!de && !fr)
+        return;
+    qr_buf out = QR_BUF_INIT;
+    for (size_t i = 0; i < s->len;) {
+        int open = s->len - i >= 3 && memcmp(s->ptr + i, "\xE2\x80\x9C", 3) == 0;
+        int close = s->len - i >= 3 && memcmp(s->ptr + i, "\xE2\x80\x9D", 3) == 0;
+        if (!open && !close) {
+            qr_buf_addc(&out, s->ptr[i++]);
+            continue;
+        }
+        i += 3;
+        if (de) {
+            qr_buf_adds(&out, open ? "\xE2\x80\x9E" : "\xE2\x80\x9C");
+        } else if (open) {
+            qr_buf_adds(&out, "\xC2\xAB\xE2\x80\xAF");
+            if (i < s->len && s->ptr[i] == ' ')
+                i++;
+        } else {
+            if (out.len > 0 && out.ptr[out.len - 1] == ' ')
+                out.len--;
+            qr_buf_adds(&out, "\xE2\x80\xAF\xC2\xBB");
+        }
+    }
+    qr_buf_reset(s);
+    qr_buf_add(s, out.ptr ? out.ptr : "", out.len);
+    qr_buf_release(&out);
+}
+
 void qr_text_emit_text(reader *r, const char *s, size_t len)
 {
     if (r->verbatim) {
@@ -192,6 +234,7 @@ void qr_text_emit_text(reader *r, const char *s, size_t len)
     }
     qr_buf smart = QR_BUF_INIT;
     qr_text_smarten(s, len, 0, &smart);
+    S_language_quotes(qr_doc_meta(r->doc)->language, &smart);
     S_emit_inlines(r, smart.ptr, smart.len, 0);
     qr_buf_release(&smart);
 }

@@ -173,6 +173,10 @@ int qr_text_is_field_line(const char *s, size_t len);
 /* The language of lines [first, end) by their script ("ja", "ko", "zh"), or
  * NULL (static strings). */
 const char *qr_text_detect_script(const reader *r, int first, int end);
+/* The language of lines [first, end) of a Latin-script text by its
+ * commonest little words ("en", "fr", "de", "es", "it"), or NULL when no
+ * language stands out (static strings). */
+const char *qr_text_detect_words(const reader *r, int first, int end);
 /* Adds a creator; name is borrowed and must outlive the document. */
 void qr_text_add_creator(qr_meta *m, const char *name, const char *role);
 /* Whether a one-line block reads as a title: short, not a sentence. */
@@ -195,8 +199,8 @@ void qr_text_find_contents(reader *r, block_kind *kinds);
 
 /* Step 4 (text_headings.c): what each block is, into kinds[0..n_blocks). */
 void qr_text_classify(reader *r, block_kind *kinds);
-/* Whether a heading line ends with its number, with no title of its own:
- * "CHAPTER THE FIRST.", "STAVE ONE", "— I —". */
+/* Whether a heading line is its label and number alone, with no title of
+ * its own: "CHAPTER THE FIRST.", "STAVE ONE", "— I —", "BOOK ONE: 1805". */
 int qr_text_bare_heading(const char *s, size_t len);
 /* Keeps a note about line `line_no` for `quire -v` (printf-style). */
 void qr_text_note(reader *r, int line_no, const char *fmt, ...) QR_PRINTF(3, 4);

@@ -54,7 +54,7 @@ static HyphenDict *S_load_hyphen(const char *lang)
         const char *lang, *file;
     } dicts[] = {
         {"en", "hyph_en_US.dic"}, {"en-US", "hyph_en_US.dic"}, {"en-GB", "hyph_en_GB.dic"},
-        {"de", "hyph_de_DE.dic"}, {"fr", "hyph_fr.dic"},       {"es", "hyph_es.dic"},
+        {"de", "hyph_de_DE.dic"}, {"fr", "hyph_fr.dic"},       {"es", "hyph_es_ES.dic"},
         {"it", "hyph_it_IT.dic"}, {"nl", "hyph_nl_NL.dic"},    {"pt", "hyph_pt_PT.dic"},
         {"ru", "hyph_ru_RU.dic"}, {"pl", "hyph_pl_PL.dic"},    {"sv", "hyph_sv.dic"},
     };
@@ -127,6 +127,13 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
     f->n_slots = 1 << 14;
     f->slots = xcalloc(f->n_slots, sizeof(entry));
     f->hyph = S_load_hyphen(lang ? lang : "en");
+    /* CJK text breaks between characters, without patterns */
+    if (!f->hyph && strncmp(lang ? lang : "en", "ja", 2) != 0 &&
+        strncmp(lang ? lang : "en", "zh", 2) != 0 && strncmp(lang ? lang : "en", "ko", 2) != 0)
+        qr_warn(NULL, 0, 0,
+                "no hyphenation patterns for the language '%s' in /usr/share/hyphen (Debian's "
+                "hyphen-* packages): the PDF is set without hyphenation",
+                lang ? lang : "en");
     return f;
 fail:
     qr_fonts_free(f);
