@@ -278,7 +278,7 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
 long qt_words_in_pdf_text(const char *src, size_t src_len, const char *text, size_t text_len,
                           char *missing, size_t msize)
 {
-    return S_words_in_pdf_text(src, src_len, text, text_len, missing, msize);
+    return S_words_in_pdf_text(src, src_len, text, text_len, missing, msize, NULL, NULL, 0, 0);
 }
 
 /* qpdf --check: exit 0 and its all-clear line. */
