@@ -125,8 +125,11 @@ book: quire
 tests/runner: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The suites run two at a time (CHECK_JOBS, the machines' cores); CHECK_JOBS=1
+# runs them one after another, in their order.
+CHECK_JOBS ?= 2
 check: test-deps quire tests/runner
-	tests/runner
+	tests/runner -j $(CHECK_JOBS)
 
 # Speed, memory and typesetting quality, with peers side by side where
 # installed (CORPUS=DIR, RUNS=N, PEERS=LIST, PEER_TIMEOUT=S); `make bench-deps`
