@@ -1209,7 +1209,7 @@ static void test_errors(void)
 {
     qr_error err;
     qr_line *lines = (qr_line *)&err;
-    qr_item it = {QR_ITEM_BOX, 10, 0, 0, 0, 0, 0};
+    qr_item it = {.type = QR_ITEM_BOX, .width = 10};
     qr_error_clear(&err);
     CHECK_INT_EQ(qr_break_lines(&it, 0, 100, NULL, NULL, NULL, &lines, NULL, &err), 0);
     CHECK(err.code != 0);
