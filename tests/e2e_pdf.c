@@ -562,6 +562,16 @@ static void test_stats(void)
     CHECK_CONTAINS(out.ptr, "hyphenated lines: ");
     CHECK_CONTAINS(out.ptr, "overfull lines: 0 ");
     CHECK_CONTAINS(out.ptr, "widows: 0, orphans: 0");
+    /* character protrusion: a book of prose hangs many full stops, commas
+     * and hyphens at the right, some quotes at the left */
+    const char *pr = strstr(out.ptr, "protrusion: ");
+    const char *pl = pr ? strstr(pr, "lines hang a character (") : NULL;
+    int hung = pr ? atoi(pr + 12) : 0, hung_left = pl ? atoi(pl + 24) : 0;
+    const char *prr = pl ? strstr(pl, "at the left, ") : NULL;
+    int hung_right = prr ? atoi(prr + 13) : 0;
+    if (hung < 1000 || hung_left < 10 || hung_right < 1000 || hung > hung_left + hung_right)
+        qt_fail(__FILE__, __LINE__, "protrusion: %d lines, %d left, %d right", hung, hung_left,
+                hung_right);
     /* no line set catastrophically loose (the re-breaks that avoid widows
      * keep within five times the tolerance), and at most 1% of spreads whose
      * facing pages end on different lines */
