@@ -554,28 +554,40 @@ static qr_line *S_lines(S_ctx *c, size_t last, size_t *count)
         ln->natural = t.w;
         ln->left = S_hang_left(c, ln->start);
         ln->right = S_hang_right(c, ln->start, ln->end);
-        double shortfall = S_width(c, k) - (t.w - ln->left - ln->right);
-        if (fabs(shortfall) < S_EPS)
-            shortfall = 0;
-        if (shortfall > 0) {
-            if (t.f != 0) {
-                ln->badness = 0;
-            } else if (t.y > 0) {
-                ln->ratio = shortfall / t.y;
-                ln->badness = S_badness(shortfall, t.y);
-            } else {
-                ln->badness = S_INF_BAD;
+        for (;;) {
+            double shortfall = S_width(c, k) - (t.w - ln->left - ln->right);
+            if (fabs(shortfall) < S_EPS)
+                shortfall = 0;
+            if (shortfall > 0) {
+                if (t.f != 0) {
+                    ln->badness = 0;
+                } else if (t.y > 0) {
+                    ln->ratio = shortfall / t.y;
+                    ln->badness = S_badness(shortfall, t.y);
+                } else {
+                    ln->badness = S_INF_BAD;
+                }
+            } else if (shortfall < 0) {
+                if (-shortfall > t.z + S_EPS) {
+                    ln->overfull = 1;
+                    ln->overflow = -shortfall - (t.z > 0 ? t.z : 0);
+                    ln->ratio = t.z > 0 ? -1 : 0;
+                    ln->badness = S_INF_BAD;
+                } else {
+                    ln->ratio = shortfall / t.z < -1 ? -1 : shortfall / t.z;
+                    ln->badness = S_badness(-shortfall, t.z);
+                }
             }
-        } else if (shortfall < 0) {
-            if (-shortfall > t.z + S_EPS) {
-                ln->overfull = 1;
-                ln->overflow = -shortfall - (t.z > 0 ? t.z : 0);
-                ln->ratio = t.z > 0 ? -1 : 0;
-                ln->badness = S_INF_BAD;
-            } else {
-                ln->ratio = shortfall / t.z < -1 ? -1 : shortfall / t.z;
-                ln->badness = S_badness(-shortfall, t.z);
+            /* a line looser than the tolerance (the last pass's fallback)
+             * is not loosened further to reach into the margins: it is set
+             * without its hangs, when it still fills the measure so */
+            if (shortfall > 0 && ln->badness > c->p->tolerance && (ln->left > 0 || ln->right > 0) &&
+                shortfall - ln->left - ln->right >= 0) {
+                ln->left = ln->right = 0;
+                ln->ratio = 0;
+                continue;
             }
+            break;
         }
         /* indices of the end TeX adds read as n */
         if (ln->start > c->n)

@@ -103,7 +103,9 @@ typedef struct qr_line {
     double natural; /* natural width of the line's content (with the hyphen's width) */
     /* Character protrusion: the line hangs `left` into the left margin and
      * `right` into the right one (its first box's lp, its last box's or
-     * hyphen's rp); it was measured as natural - left - right. */
+     * hyphen's rp); it was measured as natural - left - right. A line
+     * looser than the tolerance (the last pass's fallback) that fills the
+     * measure without them is set without them (left = right = 0). */
     double left, right;
     int fitness; /* 0 very loose, 1 loose, 2 decent, 3 tight (TeX §817), as the breaker used it */
     int hyphenated; /* ends at a flagged penalty */

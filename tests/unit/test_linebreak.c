@@ -1226,6 +1226,24 @@ static void test_protrusion(void)
     free(off);
     free(p.v);
     free(q.v);
+
+    /* "aaaaa bb." alone on an 80 pt line: far looser than the tolerance
+     * (44 pt short, 2.5 pt of stretch), it is not loosened by 4 pt more to
+     * hang its full stop */
+    p = (S_para){NULL, 0, 0};
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 10);
+    p.v[p.n - 1].rp = 4;
+    S_penalty(&p, -QR_PENALTY_INF, 0, 0);
+    S_box(&p, 10);
+    S_finish(&p);
+    CHECK_INT_EQ(S_break(&p, 80, NULL, &bp, &on, NULL), 2);
+    CHECK(on[0].right == 0 && on[0].badness > bp.tolerance);
+    CHECK(fabs(S_set_width(&p, &on[0]) - 80) < 1e-9);
+    CHECK(fabs(on[0].ratio - 40 / S_STRETCH) < 1e-9);
+    free(on);
+    free(p.v);
 }
 
 /* One word: one line, at its natural width. */
