@@ -445,7 +445,7 @@ static size_t S_read_hang(qr_fonts *f, const char *path, S_hang **out)
             *hash = '\0';
         unsigned cp;
         int l, r, used = 0;
-        if (sscanf(line, " %n", &used) >= 0 && line[used] == '\0')
+        if (line[strspn(line, " \t\r\n")] == '\0')
             continue; /* blank or a comment */
         if (sscanf(line, " U+%x %d %d %n", &cp, &l, &r, &used) != 3 || line[used] != '\0' ||
             cp > 0x10FFFF || l < -1000 || l > 1000 || r < -1000 || r > 1000) {
