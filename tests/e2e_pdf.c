@@ -351,7 +351,8 @@ static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, 
     CHECK_INT_EQ(qt_run(argv, NULL, &out, NULL), 0);
     int page = 0, words = 0, past = 0, hang = 0, n_exact = 0;
     double width = 0, worst = 0;
-    double allow_stop = qt_protrusion_right('.') * size / 1000, allow_hyphen = qt_protrusion_right('-') * size / 1000;
+    double allow_stop = qt_protrusion_right('.') * size / 1000,
+           allow_hyphen = qt_protrusion_right('-') * size / 1000;
     for (const char *p = out.ptr; (p = strchr(p, '<'));) {
         p++;
         const char *end = strchr(p, '>');
@@ -768,8 +769,10 @@ static void test_protrusion(void)
     int exact = 0;
     int hang = S_no_ink_past_edge_hang(on.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4, 11, 1, &exact);
     if (hang < 3 || exact < 3)
-        qt_fail(__FILE__, __LINE__, "%s: %d words hang past the edge, %d of them a full stop or "
-                "hyphen by the table's amount (want 3 or more)", on.ptr, hang, exact);
+        qt_fail(__FILE__, __LINE__,
+                "%s: %d words hang past the edge, %d of them a full stop or "
+                "hyphen by the table's amount (want 3 or more)",
+                on.ptr, hang, exact);
     CHECK_INT_EQ(S_no_ink_past_edge_hang(off.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4, 11, 0, NULL), 0);
 done:
     qr_buf_release(&on);

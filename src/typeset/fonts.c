@@ -38,8 +38,8 @@ struct qr_fonts {
     /* character protrusion: the table of each font met so far */
     const char *fonts_dir;
     struct S_hang_font {
-        PangoFont *font; /* a reference of ours */
-        double em;       /* points */
+        PangoFont *font;     /* a reference of ours */
+        double em;           /* points */
         struct S_hang *hang; /* sorted by cp; arena */
         size_t n;
     } hang_fonts[32];
