@@ -78,7 +78,7 @@ DATADIR  = $(DESTDIR)$(PREFIX)/share/quire
 MAN1DIR  = $(DESTDIR)$(PREFIX)/share/man/man1
 BASHDIR  = $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR   = $(DESTDIR)$(PREFIX)/share/zsh/site-functions
-DATA_FILES := $(wildcard fonts/*.otf fonts/*.ttf fonts/*.txt) $(wildcard styles/*.css)
+DATA_FILES := $(wildcard fonts/*.otf fonts/*.ttf fonts/*.txt fonts/*.protrusion) $(wildcard styles/*.css)
 
 install: quire
 	install -d $(BINDIR) $(DATADIR)/fonts $(DATADIR)/styles $(MAN1DIR) $(BASHDIR) $(ZSHDIR)

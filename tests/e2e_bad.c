@@ -491,8 +491,9 @@ static void test_long_word_pdf(void)
             w += strlen("between the words ");
             CHECK(strstr(text.ptr, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"));
             /* the long word's last letters (letter 99,999 is a 'd'), then
-             * the text after it */
-            CHECK(strstr(text.ptr, "qrstuvwxyzabcd after the"));
+             * the text after it (a line end, left out above, may part them) */
+            CHECK(strstr(text.ptr, "qrstuvwxyzabcd after the") ||
+                  strstr(text.ptr, "qrstuvwxyzabcdafter the"));
             size_t letters = 0;
             for (const char *q = text.ptr; *q; q++)
                 letters += *q >= 'a' && *q <= 'z';

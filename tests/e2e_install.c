@@ -41,7 +41,8 @@ static void test_destdir(void)
     CHECK_CONTAINS(out.ptr, "make: installed");
     static const char *const files[] = {
         "bin/quire", "share/quire/styles/epub.css", "share/quire/fonts/EBGaramond12-Regular.otf",
-        "share/quire/fonts/OFL.txt", "share/man/man1/quire.1",
+        "share/quire/fonts/OFL.txt", "share/quire/fonts/EBGaramond12.protrusion",
+        "share/man/man1/quire.1",
         "share/bash-completion/completions/quire", "share/zsh/site-functions/_quire"};
     for (size_t i = 0; i < QR_ARRAY_LEN(files); i++) {
         qr_buf_reset(&p);

@@ -72,6 +72,12 @@ int qt_write(const char *path, const char *data, size_t len);
 size_t qt_past_credits(const char *s, size_t len, size_t at);
 /* Whether two files have the same bytes. */
 int qt_same_file(const char *a, const char *b);
+/* Character protrusion: the right-hand amount of cp in the body font's
+ * table (fonts/EBGaramond12.protrusion), thousandths of an em, 0 when it
+ * has none; and the last character of a word pdftotext -bbox wrote
+ * (XML-escaped) in [p, end). */
+int qt_protrusion_right(uint32_t cp);
+uint32_t qt_last_char(const char *p, const char *end);
 
 /*
  * Runs EPUBCheck on path. Returns 0 when its own summary line shows

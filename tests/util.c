@@ -224,3 +224,44 @@ size_t qt_past_credits(const char *s, size_t len, size_t at)
     }
     return len;
 }
+
+/* The right-hand protrusion of code point cp in the font's table
+ * (fonts/EBGaramond12.protrusion), thousandths of an em; 0 when not in it. */
+int qt_protrusion_right(uint32_t cp)
+{
+    FILE *fp = fopen("fonts/EBGaramond12.protrusion", "r");
+    if (!fp) {
+        qt_fail(__FILE__, __LINE__, "fonts/EBGaramond12.protrusion: cannot read it");
+        return 0;
+    }
+    char line[256];
+    int right = 0;
+    while (fgets(line, sizeof line, fp)) {
+        unsigned c;
+        int l, r;
+        if (sscanf(line, " U+%x %d %d", &c, &l, &r) == 3 && c == cp)
+            right = r;
+    }
+    fclose(fp);
+    return right;
+}
+
+/* The last character of a word as pdftotext -bbox writes it (XML-escaped). */
+uint32_t qt_last_char(const char *p, const char *end)
+{
+    if (end - p >= 6 && memcmp(end - 6, "&quot;", 6) == 0)
+        return '"';
+    if (end - p >= 6 && memcmp(end - 6, "&apos;", 6) == 0)
+        return '\'';
+    if (end - p >= 5 && memcmp(end - 5, "&amp;", 5) == 0)
+        return '&';
+    if (end - p >= 4 && (memcmp(end - 4, "&lt;", 4) == 0 || memcmp(end - 4, "&gt;", 4) == 0))
+        return end[-3] == 'l' ? '<' : '>';
+    const char *q = end - 1;
+    while (q > p && ((unsigned char)*q & 0xC0) == 0x80)
+        q--;
+    uint32_t cp = 0;
+    if (q < end)
+        qr_utf8_decode(q, (size_t)(end - q), &cp);
+    return cp;
+}

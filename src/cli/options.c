@@ -29,6 +29,7 @@ int qr_cli_parse_break(const char *arg, qr_print_options *p)
         {"adjdemerits", 1, offsetof(qr_break_params, adj_demerits)},
         {"looseness", 1, offsetof(qr_break_params, looseness)},
         {"emergencystretch", 0, offsetof(qr_break_params, emergency_stretch)},
+        {"protrusion", 1, offsetof(qr_break_params, protrusion)},
     };
     char *copy = xstrdup(arg), *save = NULL;
     int rc = 0;
@@ -149,7 +150,8 @@ void qr_cli_usage(FILE *f)
         "                    pretolerance (100), linepenalty (10), hyphenpenalty (500),\n"
         "                    exhyphenpenalty (50), doublehyphendemerits (100000),\n"
         "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
-        "                    looseness (0), emergencystretch (1.5em)\n"
+        "                    looseness (0), emergencystretch (1.5em),\n"
+        "                    protrusion (1; 0: no character protrusion)\n"
         "      --print pod   also <slug>-interior.pdf and <slug>-cover.pdf for a print-on-\n"
         "                    demand service (PDF/X-4, grey, trim and bleed boxes)\n"
         "      --paper white|cream|colour  the interior's paper, for the spine's width\n"

@@ -35,7 +35,22 @@ struct qr_fonts {
     /* characters warned about */
     uint32_t warned[64];
     int n_warned;
+    /* character protrusion: the table of each font met so far */
+    const char *fonts_dir;
+    struct S_hang_font {
+        PangoFont *font;     /* a reference of ours */
+        double em;           /* points */
+        struct S_hang *hang; /* sorted by cp; arena */
+        size_t n;
+    } hang_fonts[32];
+    int n_hang_fonts;
 };
+
+/* One character's protrusion, thousandths of an em (microtype's units). */
+typedef struct S_hang {
+    uint32_t cp;
+    int left, right;
+} S_hang;
 
 static uint64_t S_hash(const void *font, const char *s, int len)
 {
@@ -85,6 +100,11 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
     f->mono_family = qr_arena_printf(f->arena, "Noto Sans Mono,%s", f->family);
     f->lang = pango_language_from_string(lang ? lang : "en");
     f->config = FcInitLoadConfigAndFonts();
+    if (opt->fonts_dir) { /* fontconfig names its files by their real path */
+        char *real = realpath(opt->fonts_dir, NULL);
+        f->fonts_dir = qr_arena_strdup(f->arena, real ? real : opt->fonts_dir);
+        free(real);
+    }
     if (opt->fonts_dir && !FcConfigAppFontAddDir(f->config, (const FcChar8 *)opt->fonts_dir)) {
         qr_error_set(err, QR_EX_NOINPUT, opt->fonts_dir, 0, 0, "cannot add this font folder");
         goto fail;
@@ -200,6 +220,8 @@ void qr_fonts_free(qr_fonts *f)
         if (f->slots[i].shape)
             g_object_unref(f->slots[i].shape->font);
     free(f->slots);
+    for (int i = 0; i < f->n_hang_fonts; i++)
+        g_object_unref(f->hang_fonts[i].font);
     for (int i = 0; i < QR_N_FACES; i++)
         for (int j = 0; j < 8; j++)
             if (f->descs[i][j])
@@ -401,4 +423,111 @@ int qr_shape_glyph_at(const qr_shape *s, int b)
             return -1;
     }
     return b == s->len ? g->num_glyphs : -1;
+}
+
+/*
+ * Reads a protrusion table, `U+XXXX left right` a line in thousandths of
+ * an em (microtype's protrusion sets), `#` to the end of a line a comment.
+ * A line that does not read so is warned about and left out. Returns the
+ * number of entries, *out in the arena sorted by code point; 0 when the
+ * file is not there.
+ */
+static int S_hang_cmp(const void *a, const void *b)
+{
+    uint32_t x = ((const S_hang *)a)->cp, y = ((const S_hang *)b)->cp;
+    return x < y ? -1 : x > y;
+}
+
+static size_t S_read_hang(qr_fonts *f, const char *path, S_hang **out)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    size_t n = 0, cap = 0;
+    S_hang *t = NULL;
+    char line[256];
+    for (int ln = 1; fgets(line, sizeof line, fp); ln++) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        unsigned cp;
+        int l, r, used = 0;
+        if (line[strspn(line, " \t\r\n")] == '\0')
+            continue; /* blank or a comment */
+        if (sscanf(line, " U+%x %d %d %n", &cp, &l, &r, &used) != 3 || line[used] != '\0' ||
+            cp > 0x10FFFF || l < -1000 || l > 1000 || r < -1000 || r > 1000) {
+            fprintf(stderr, "%s:%d:1: warning: not 'U+XXXX left right' (thousandths of an em)\n",
+                    path, ln);
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 64;
+            t = xrealloc(t, cap * sizeof *t);
+        }
+        t[n++] = (S_hang){cp, l, r};
+    }
+    fclose(fp);
+    if (n) {
+        qsort(t, n, sizeof *t, S_hang_cmp);
+        *out = qr_arena_alloc(f->arena, n * sizeof *t);
+        memcpy(*out, t, n * sizeof *t);
+    }
+    free(t);
+    return n;
+}
+
+/* The table of a font: in the fonts folder, <file>.protrusion named after
+ * the font's file without its extension (EBGaramond12-Italic), else after
+ * the part before its first '-' (EBGaramond12, the family's). */
+static struct S_hang_font *S_hang_font(qr_fonts *f, PangoFont *font)
+{
+    for (int i = 0; i < f->n_hang_fonts; i++)
+        if (f->hang_fonts[i].font == font)
+            return &f->hang_fonts[i];
+    if (f->n_hang_fonts == (int)QR_ARRAY_LEN(f->hang_fonts))
+        return NULL;
+    struct S_hang_font *h = &f->hang_fonts[f->n_hang_fonts++];
+    memset(h, 0, sizeof *h);
+    h->font = g_object_ref(font);
+    PangoFontDescription *d = pango_font_describe_with_absolute_size(font);
+    h->em = (double)pango_font_description_get_size(d) / PANGO_SCALE;
+    pango_font_description_free(d);
+    FcPattern *pat = PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font)) : NULL;
+    FcChar8 *file = NULL;
+    if (!f->fonts_dir || !pat || FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch)
+        return h;
+    const char *base = strrchr((const char *)file, '/');
+    base = base ? base + 1 : (const char *)file;
+    size_t dir_len = (size_t)(base - (const char *)file);
+    size_t fd_len = strlen(f->fonts_dir);
+    while (fd_len > 1 && f->fonts_dir[fd_len - 1] == '/')
+        fd_len--;
+    /* only the fonts of our own folder have tables there */
+    if (dir_len == 0 || dir_len - 1 != fd_len || strncmp((const char *)file, f->fonts_dir, fd_len))
+        return h;
+    size_t stem = strcspn(base, ".");
+    size_t fam = strcspn(base, "-");
+    char path[4096];
+    snprintf(path, sizeof path, "%.*s/%.*s.protrusion", (int)fd_len, f->fonts_dir, (int)stem, base);
+    h->n = S_read_hang(f, path, &h->hang);
+    if (!h->n && fam < stem) {
+        snprintf(path, sizeof path, "%.*s/%.*s.protrusion", (int)fd_len, f->fonts_dir, (int)fam,
+                 base);
+        h->n = S_read_hang(f, path, &h->hang);
+    }
+    return h;
+}
+
+void qr_fonts_protrusion(qr_fonts *f, PangoFont *font, uint32_t cp, double *left, double *right)
+{
+    *left = *right = 0;
+    struct S_hang_font *h = font ? S_hang_font(f, font) : NULL;
+    if (!h || !h->n)
+        return;
+    S_hang key = {cp, 0, 0};
+    const S_hang *e = bsearch(&key, h->hang, h->n, sizeof key, S_hang_cmp);
+    if (!e)
+        return;
+    *left = e->left * h->em / 1000;
+    *right = e->right * h->em / 1000;
 }

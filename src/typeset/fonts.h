@@ -65,6 +65,15 @@ int qr_fonts_hyphenate(qr_fonts *f, const char *word, int len, char *points, int
 /* Whether the book's own regular face has the character (no fallback). */
 int qr_fonts_has_char(qr_fonts *f, uint32_t cp);
 
+/*
+ * Character protrusion (pdfTeX's margin kerning) of `cp` set in `font`, in
+ * points: how far it hangs into the left margin at a line's start and into
+ * the right one at its end. From the font's table in the fonts folder
+ * (fonts/EBGaramond12.protrusion: `U+XXXX left right` a line, thousandths
+ * of an em); 0, 0 for a font without one. This function can't fail.
+ */
+void qr_fonts_protrusion(qr_fonts *f, PangoFont *font, uint32_t cp, double *left, double *right);
+
 /* Width in points of glyphs [g0, g1) of a shape. */
 double qr_shape_width(const qr_shape *s, int g0, int g1);
 /* The glyph index at which byte offset b starts a cluster, or -1 when b

@@ -103,9 +103,9 @@ typedef struct S_ctx {
 
 /* TeX §816: what ends a paragraph when the caller's list lacks it: no
  * break before \parfillskip (0pt plus 1fil), then a forced break. */
-static const qr_item S_no_break = {QR_ITEM_PENALTY, 0, 0, 0, QR_PENALTY_INF, 0, 0};
-static const qr_item S_parfillskip = {QR_ITEM_GLUE, 0, QR_FIL, 0, 0, 0, 0};
-static const qr_item S_final_break = {QR_ITEM_PENALTY, 0, 0, 0, -QR_PENALTY_INF, 0, 0};
+static const qr_item S_no_break = {.type = QR_ITEM_PENALTY, .penalty = QR_PENALTY_INF};
+static const qr_item S_parfillskip = {.type = QR_ITEM_GLUE, .stretch = QR_FIL};
+static const qr_item S_final_break = {.type = QR_ITEM_PENALTY, .penalty = -QR_PENALTY_INF};
 
 void qr_break_params_default(qr_break_params *p)
 {
@@ -132,6 +132,26 @@ static const qr_item *S_item(const S_ctx *c, size_t i)
     if (i == c->m)
         return &S_no_break;
     return i == c->m + 1 ? &S_parfillskip : &S_final_break;
+}
+
+/* Character protrusion of the line from item `start` to break b: the
+ * first box's lp, and the rp of the hyphen a penalty adds or of the box
+ * just before the break (pdfTeX's margin kerning). */
+static double S_hang_left(const S_ctx *c, size_t start)
+{
+    const qr_item *it = S_item(c, start);
+    return it->type == QR_ITEM_BOX ? it->lp : 0;
+}
+
+static double S_hang_right(const S_ctx *c, size_t start, size_t b)
+{
+    const qr_item *bi = S_item(c, b);
+    if (bi->type == QR_ITEM_PENALTY && bi->width != 0)
+        return bi->rp;
+    if (b == 0 || b <= start)
+        return 0;
+    const qr_item *last = S_item(c, b - 1);
+    return last->type == QR_ITEM_BOX ? last->rp : 0;
 }
 
 static int S_is_fil(double stretch)
@@ -351,7 +371,8 @@ static void S_try_break(S_ctx *c, size_t b, int pi, int hyph, int is_final)
         }
 
         /* §851–§853: badness b and fitness class of the line from a to here */
-        double shortfall = lw - (c->cur.w - a->t.w + pw);
+        double hang = S_hang_left(c, a->start) + S_hang_right(c, a->start, b);
+        double shortfall = lw - (c->cur.w - a->t.w + pw - hang);
         if (fabs(shortfall) < S_EPS)
             shortfall = 0;
         int bad, fit;
@@ -531,28 +552,42 @@ static qr_line *S_lines(S_ctx *c, size_t last, size_t *count)
         if (br->type == QR_ITEM_PENALTY)
             t.w += br->width;
         ln->natural = t.w;
-        double shortfall = S_width(c, k) - t.w;
-        if (fabs(shortfall) < S_EPS)
-            shortfall = 0;
-        if (shortfall > 0) {
-            if (t.f != 0) {
-                ln->badness = 0;
-            } else if (t.y > 0) {
-                ln->ratio = shortfall / t.y;
-                ln->badness = S_badness(shortfall, t.y);
-            } else {
-                ln->badness = S_INF_BAD;
+        ln->left = S_hang_left(c, ln->start);
+        ln->right = S_hang_right(c, ln->start, ln->end);
+        for (;;) {
+            double shortfall = S_width(c, k) - (t.w - ln->left - ln->right);
+            if (fabs(shortfall) < S_EPS)
+                shortfall = 0;
+            if (shortfall > 0) {
+                if (t.f != 0) {
+                    ln->badness = 0;
+                } else if (t.y > 0) {
+                    ln->ratio = shortfall / t.y;
+                    ln->badness = S_badness(shortfall, t.y);
+                } else {
+                    ln->badness = S_INF_BAD;
+                }
+            } else if (shortfall < 0) {
+                if (-shortfall > t.z + S_EPS) {
+                    ln->overfull = 1;
+                    ln->overflow = -shortfall - (t.z > 0 ? t.z : 0);
+                    ln->ratio = t.z > 0 ? -1 : 0;
+                    ln->badness = S_INF_BAD;
+                } else {
+                    ln->ratio = shortfall / t.z < -1 ? -1 : shortfall / t.z;
+                    ln->badness = S_badness(-shortfall, t.z);
+                }
             }
-        } else if (shortfall < 0) {
-            if (-shortfall > t.z + S_EPS) {
-                ln->overfull = 1;
-                ln->overflow = -shortfall - (t.z > 0 ? t.z : 0);
-                ln->ratio = t.z > 0 ? -1 : 0;
-                ln->badness = S_INF_BAD;
-            } else {
-                ln->ratio = shortfall / t.z < -1 ? -1 : shortfall / t.z;
-                ln->badness = S_badness(-shortfall, t.z);
+            /* a line looser than the tolerance (the last pass's fallback)
+             * is not loosened further to reach into the margins: it is set
+             * without its hangs, when it still fills the measure so */
+            if (shortfall > 0 && ln->badness > c->p->tolerance && (ln->left > 0 || ln->right > 0) &&
+                shortfall - ln->left - ln->right >= 0) {
+                ln->left = ln->right = 0;
+                ln->ratio = 0;
+                continue;
             }
+            break;
         }
         /* indices of the end TeX adds read as n */
         if (ln->start > c->n)
@@ -593,7 +628,7 @@ size_t qr_break_lines(const qr_item *items, size_t n, double width, qr_line_widt
     for (size_t i = 0; i < n; i++) {
         const qr_item *it = &items[i];
         if ((it->type != QR_ITEM_BOX && it->type != QR_ITEM_GLUE && it->type != QR_ITEM_PENALTY) ||
-            !isfinite(it->width) ||
+            !isfinite(it->width) || !isfinite(it->lp) || !isfinite(it->rp) ||
             (it->type == QR_ITEM_GLUE && (isnan(it->stretch) || !isfinite(it->shrink)))) {
             qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0,
                          "line breaking: item %zu is not a box, glue or penalty of finite size", i);

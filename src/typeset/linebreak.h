@@ -52,6 +52,12 @@ typedef struct qr_item {
     int penalty;    /* PENALTY */
     int flagged;    /* PENALTY: a hyphenation break (for double-hyphen / final-hyphen demerits) */
     int user;       /* free for the caller (e.g. which glyph run a box is); ignored here */
+    /* Character protrusion (pdfTeX's margin kerning), points: a BOX that
+     * starts a line hangs `lp` into the left margin, one that ends a line
+     * (before its break glue or a widthless penalty) hangs `rp` into the
+     * right one; a PENALTY's `rp` is that of the hyphen it adds. A line is
+     * measured as its natural width less these hangs. 0: no hang. */
+    double lp, rp;
 } qr_item;
 
 typedef struct qr_break_params {
@@ -66,6 +72,8 @@ typedef struct qr_break_params {
     int final_hyphen_demerits;  /* \finalhyphendemerits (5000) */
     int adj_demerits;           /* \adjdemerits (10000): fitness classes more than one apart */
     int looseness;              /* \looseness: try for this many more (or fewer) lines */
+    int protrusion;             /* for callers building items: give boxes their
+                                   character protrusion (lp, rp); 0 by default */
     double emergency_stretch;   /* \emergencystretch, points, for a third pass (0: none;
                                    callers will pass about 1.5 em) */
     /*
@@ -93,6 +101,12 @@ typedef struct qr_line {
      * width + r * stretch (or r * shrink). */
     double ratio;
     double natural; /* natural width of the line's content (with the hyphen's width) */
+    /* Character protrusion: the line hangs `left` into the left margin and
+     * `right` into the right one (its first box's lp, its last box's or
+     * hyphen's rp); it was measured as natural - left - right. A line
+     * looser than the tolerance (the last pass's fallback) that fills the
+     * measure without them is set without them (left = right = 0). */
+    double left, right;
     int fitness; /* 0 very loose, 1 loose, 2 decent, 3 tight (TeX §817), as the breaker used it */
     int hyphenated; /* ends at a flagged penalty */
     /* Could not be made to fit (only when nothing else was possible): the

@@ -159,6 +159,12 @@ static void S_stats_line(pb *b, const pblock *bl, size_t i, size_t *hyphen_run)
                 words.ptr);
         qr_buf_release(&words);
     }
+    if (ln->left > 0)
+        s->protruded_left++;
+    if (ln->right > 0)
+        s->protruded_right++;
+    if (ln->left > 0 || ln->right > 0)
+        s->protruded++;
     if (last) {
         s->last_lines++;
         *hyphen_run = 0;

@@ -52,6 +52,7 @@ void qr_print_options_default(qr_print_options *o)
     o->breaking.hyphen_penalty = 500;
     o->breaking.double_hyphen_demerits = 100000;
     o->breaking.emergency_stretch = 1.5 * o->font_size;
+    o->breaking.protrusion = 1; /* character protrusion (microtype's default) */
     o->hyphen_left = 2;
     o->hyphen_right = 3;
 }
@@ -205,6 +206,8 @@ void qr_layout_stats_print(const qr_layout *lay, qr_buf *out)
                 100.0 * (double)s->ratio_over_one / n, s->ratio_max);
     qr_buf_addf(out, "hyphenated lines: %zu (%.1f%%), longest run %zu\n", s->hyphenated,
                 100.0 * (double)s->hyphenated / n, s->hyphen_run_max);
+    qr_buf_addf(out, "protrusion: %zu lines hang a character (%zu at the left, %zu at the right)\n",
+                s->protruded, s->protruded_left, s->protruded_right);
     qr_buf_addf(out, "overfull lines: %zu (max %.2f pt)\n", s->overfull, s->overflow_max);
     qr_buf_addf(out, "widows: %zu, orphans: %zu\n", s->widows, s->orphans);
     qr_buf_addf(out, "paragraphs re-broken: %zu, pages ended early: %zu, uneven spreads: %zu\n",

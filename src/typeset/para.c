@@ -417,6 +417,48 @@ static int S_is_url(const char *text, size_t len)
     return 0;
 }
 
+/* The first and last characters of a fragment. */
+static void S_frag_ends(const qr_frag *fr, uint32_t *first, uint32_t *last)
+{
+    const char *t = fr->shape->text;
+    *first = *last = 0;
+    if (fr->b1 <= fr->b0)
+        return;
+    qr_utf8_decode(t + fr->b0, (size_t)(fr->b1 - fr->b0), first);
+    int k = fr->b1 - 1;
+    while (k > fr->b0 && ((unsigned char)t[k] & 0xC0) == 0x80)
+        k--;
+    qr_utf8_decode(t + k, (size_t)(fr->b1 - k), last);
+}
+
+/*
+ * Character protrusion (pdfTeX's margin kerning, as microtype sets it):
+ * each box may hang its first character into the left margin and its
+ * last into the right one, a hyphen added at a break its own; the amounts
+ * come from the font's table. The breaker measures lines with them
+ * (qr_line.left, right) and qr_para_place_line shifts lines by them.
+ */
+static void S_protrude(qr_fonts *f, qr_para *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        qr_item *it = &p->items[i];
+        if (it->user < 0 || (it->type == QR_ITEM_PENALTY && it->width <= 0) ||
+            it->type == QR_ITEM_GLUE)
+            continue;
+        const qr_frag *fr = &p->frags[it->user];
+        if (fr->shape->rtl || fr->g1 <= fr->g0)
+            continue;
+        uint32_t first, last;
+        S_frag_ends(fr, &first, &last);
+        double l, r, dummy;
+        qr_fonts_protrusion(f, fr->shape->font, first, &l, &dummy);
+        qr_fonts_protrusion(f, fr->shape->font, last, &dummy, &r);
+        if (it->type == QR_ITEM_BOX)
+            it->lp = l;
+        it->rp = r;
+    }
+}
+
 static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                    const segs *sg, const qr_para_style *st, const qr_print_options *opt,
                    const char *lang, qr_para *p)
@@ -539,6 +581,8 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     S_penalty(p, QR_PENALTY_INF, 0, 0, -1);
     S_glue(p, 0, QR_FIL, 0);
     S_penalty(p, -QR_PENALTY_INF, 0, 0, -1);
+    if (st->align == QR_ALIGN_JUSTIFY && opt && opt->breaking.protrusion)
+        S_protrude(f, p);
 
     free(log);
     for (GList *l = items; l; l = l->next)
@@ -773,6 +817,8 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     if (p->style.align == QR_ALIGN_JUSTIFY && !last)
         r = line->ratio;
     double x = x0;
+    if (p->style.align == QR_ALIGN_JUSTIFY)
+        x -= line->left; /* character protrusion: the first glyph hangs out */
     if (p->style.align == QR_ALIGN_CENTER)
         x += (width - qr_para_natural(p, line)) / 2;
     else if (p->style.align == QR_ALIGN_RIGHT)

@@ -138,6 +138,8 @@ typedef struct qr_layout_stats {
     size_t uneven_spreads; /* facing full pages that end on different lines */
     size_t pages;
     size_t rebroken;     /* paragraphs re-broken with looseness +-1 */
+    /* body lines (last lines too) hanging a character into the margin */
+    size_t protruded, protruded_left, protruded_right;
 } qr_layout_stats;
 
 typedef struct qr_layout {

@@ -1138,6 +1138,114 @@ static void test_line_widths(void)
     free(p.v);
 }
 
+/* Sets a line by its ratio: natural width less its hangs, plus its glue's
+ * stretch or shrink (what qr_para_place_line draws). */
+static double S_set_width(const S_para *p, const qr_line *ln)
+{
+    double y = 0, z = 0;
+    for (size_t i = ln->start; i < ln->end; i++)
+        if (p->v[i].type == QR_ITEM_GLUE) {
+            y += p->v[i].stretch;
+            z += p->v[i].shrink;
+        }
+    return ln->natural - ln->left - ln->right + ln->ratio * (ln->ratio > 0 ? y : z);
+}
+
+/*
+ * Character protrusion (pdfTeX's margin kerning): a line is measured as its
+ * natural width less the hang of its first box (lp) and of its last box
+ * or added hyphen (rp). A line ending in a full stop that is 4 pt too wide
+ * without protrusion (overfull: 3.33 pt of shrink) fits exactly with a
+ * 4 pt hang; a line ending in a hyphen is set tighter than it could be
+ * without; the next line's first box hangs left.
+ */
+static void test_protrusion(void)
+{
+    qr_break_params bp;
+    qr_break_params_default(&bp);
+    /* "aaaaa bbbbb cccc." then a forced break, "dd" */
+    S_para p = {NULL, 0, 0};
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 30);
+    p.v[p.n - 1].rp = 4; /* the full stop */
+    S_penalty(&p, -QR_PENALTY_INF, 0, 0);
+    S_box(&p, 10);
+    p.v[p.n - 1].lp = 1.5; /* an opening quote */
+    S_finish(&p);
+    qr_line *on = NULL, *off = NULL;
+    CHECK_INT_EQ(S_break(&p, 86, NULL, &bp, &on, NULL), 2);
+    CHECK(fabs(on[0].right - 4) < 1e-9 && on[0].left == 0);
+    CHECK(fabs(on[0].natural - 90) < 1e-9);
+    CHECK(!on[0].overfull && on[0].badness == 0);
+    CHECK(fabs(S_set_width(&p, &on[0]) - 86) < 1e-9);
+    CHECK(fabs(on[1].left - 1.5) < 1e-9);
+    /* the same items with no hang: 4 pt over, 3.33 pt of shrink */
+    S_para q = {xmalloc(p.n * sizeof *p.v), p.n, p.n};
+    memcpy(q.v, p.v, p.n * sizeof *p.v);
+    for (size_t i = 0; i < q.n; i++)
+        q.v[i].lp = q.v[i].rp = 0;
+    CHECK_INT_EQ(S_break(&q, 86, NULL, &bp, &off, NULL), 2);
+    CHECK(off[0].overfull && off[0].right == 0 && off[1].left == 0);
+    CHECK(on[0].badness <= off[0].badness);
+    free(on);
+    free(off);
+    free(p.v);
+    free(q.v);
+
+    /* "aaaaa bbbbb ccccc-ddddd": the hyphen (5 pt) hangs 3.5 pt */
+    p = (S_para){NULL, 0, 0};
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 25);
+    S_penalty(&p, 50, QR_FLAG_HYPHEN, S_CHAR);
+    p.v[p.n - 1].rp = 3.5;
+    S_box(&p, 25);
+    S_finish(&p);
+    q = (S_para){xmalloc(p.n * sizeof *p.v), p.n, p.n};
+    memcpy(q.v, p.v, p.n * sizeof *p.v);
+    q.v[5].rp = 0;
+    CHECK_INT_EQ(S_break(&p, 87, NULL, &bp, &on, NULL), 2);
+    CHECK_INT_EQ(S_break(&q, 87, NULL, &bp, &off, NULL), 2);
+    CHECK(on[0].hyphenated && on[0].end == 5 && off[0].end == 5);
+    CHECK(fabs(on[0].right - 3.5) < 1e-9);
+    CHECK(fabs(S_set_width(&p, &on[0]) - 87) < 1e-9);
+    CHECK(fabs(S_set_width(&q, &off[0]) - 87) < 1e-9);
+    CHECK(on[0].badness < off[0].badness); /* 0 (0.5 pt of 5 stretch) vs 73 (3 of 3.33 shrink) */
+    /* a box inside a line hangs nothing */
+    p.v[0].rp = 9;
+    p.v[2].lp = 9;
+    free(on);
+    CHECK_INT_EQ(S_break(&p, 87, NULL, &bp, &on, NULL), 2);
+    CHECK(fabs(on[0].right - 3.5) < 1e-9 && on[0].left == 0);
+    free(on);
+    free(off);
+    free(p.v);
+    free(q.v);
+
+    /* "aaaaa bb." alone on an 80 pt line: far looser than the tolerance
+     * (44 pt short, 2.5 pt of stretch), it is not loosened by 4 pt more to
+     * hang its full stop */
+    p = (S_para){NULL, 0, 0};
+    S_box(&p, 25);
+    S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+    S_box(&p, 10);
+    p.v[p.n - 1].rp = 4;
+    S_penalty(&p, -QR_PENALTY_INF, 0, 0);
+    S_box(&p, 10);
+    S_finish(&p);
+    CHECK_INT_EQ(S_break(&p, 80, NULL, &bp, &on, NULL), 2);
+    CHECK(on[0].right == 0 && on[0].badness > bp.tolerance);
+    CHECK(fabs(S_set_width(&p, &on[0]) - 80) < 1e-9);
+    CHECK(fabs(on[0].ratio - 40 / S_STRETCH) < 1e-9);
+    free(on);
+    free(p.v);
+}
+
 /* One word: one line, at its natural width. */
 static void test_one_word(void)
 {
@@ -1209,7 +1317,7 @@ static void test_errors(void)
 {
     qr_error err;
     qr_line *lines = (qr_line *)&err;
-    qr_item it = {QR_ITEM_BOX, 10, 0, 0, 0, 0, 0};
+    qr_item it = {.type = QR_ITEM_BOX, .width = 10};
     qr_error_clear(&err);
     CHECK_INT_EQ(qr_break_lines(&it, 0, 100, NULL, NULL, NULL, &lines, NULL, &err), 0);
     CHECK(err.code != 0);
@@ -1288,6 +1396,7 @@ void suite_linebreak(void)
     qt_case("linebreak/looseness", test_looseness);
     qt_case("linebreak/line-widths", test_line_widths);
     qt_case("linebreak/one-word", test_one_word);
+    qt_case("linebreak/protrusion", test_protrusion);
     qt_case("linebreak/paragraph-end", test_paragraph_end);
     qt_case("linebreak/errors", test_errors);
     qt_case("linebreak/long-paragraph", test_long_paragraph);
