@@ -677,6 +677,19 @@ void qr_text_classify(reader *r, block_kind *kinds)
             kinds[k] = level == 1 ? B_CHAPTER : B_SECTION;
             author[k] = 1;
             S_why(r, b, level == 1 ? "chapter heading" : "section heading", arule);
+            /* the printed contents may name it too: its next entries follow */
+            if (r->n_entries > 0 && k >= r->contents_end) {
+                qr_buf key = QR_BUF_INIT;
+                qr_buf_reset(&r->tmp);
+                qr_text_block_joined(r, b, &r->tmp);
+                qr_text_normalize(r->tmp.ptr, r->tmp.len, &key);
+                for (int j = r->next_entry; j < r->n_entries && j < r->next_entry + 8; j++)
+                    if (strcmp(key.ptr, r->entries[j]) == 0) {
+                        r->next_entry = j + 1;
+                        break;
+                    }
+                qr_buf_release(&key);
+            }
             continue;
         }
         if (S_is_break_line(r, b)) {
