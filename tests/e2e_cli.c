@@ -89,7 +89,8 @@ static void test_init_then_build(void)
         "publisher:", "date:",  "rights:",   "description:", "subjects:", "series:",
         "cover:",  "chapters:", "print:",    "trim:",     "margins:", "font:",
         "size:",   "leading:",  "epub:",     "stylesheet:", "accessibility:", "summary:",
-        "features:", "hazards:", "access_modes:", "access_modes_sufficient:", "conforms_to:"};
+        "features:", "hazards:", "access_modes:", "access_modes_sufficient:", "conforms_to:", "headings:", "pattern:", "lines:",
+        "level:",  "rules:"};
     for (size_t i = 0; i < QR_ARRAY_LEN(keys); i++)
         CHECK_CONTAINS(yaml.ptr, keys[i]);
     CHECK_CONTAINS(yaml.ptr, "title: \"Harbour \\\"Lights\\\"\"");

@@ -378,6 +378,46 @@ static void test_unknown_key(void)
     qr_buf_release(&epub);
 }
 
+/* headings: the author's rules make the headings the built-in ones miss,
+ * in both editions' source (the dump), and `dump --why` names them. */
+static void test_headings(void)
+{
+    qr_buf dir = QR_BUF_INIT, out = QR_BUF_INIT, err = QR_BUF_INIT;
+    S_project("manifest-headings", &dir,
+              "title: Fables\n"
+              "chapters: [seeds/fables.txt]\n"
+              "headings:\n"
+              "  - {pattern: '^the [a-z]+ and the [a-z]+$', level: 1}\n"
+              "  - {lines: ['The Moral'], level: 2}\n"
+              "  - {rules: off}\n");
+    S_put(dir.ptr, "seeds/fables.txt",
+          "The Wolf and the Lamb\n\nA wolf met a lamb at the stream.\n\n\n"
+          "The Moral\n\nAny excuse will serve a tyrant.\n\n\n"
+          "CHAPTER II.\n\nNot a heading: the built-in rules are off.\n\n\n"
+          "The Fox and the Grapes\n\nA fox saw grapes hanging high.\n");
+    const char *argv[] = {S_quire(), "dump", "--why", dir.ptr, NULL};
+    CHECK_INT_EQ(S_run(&out, &err, argv), 0);
+    CHECK_CONTAINS(err.ptr, "fables.txt:1: chapter heading: \"The Wolf and the Lamb\" "
+                            "(book.yaml headings pattern)");
+    CHECK_CONTAINS(err.ptr, "fables.txt:6: section heading: \"The Moral\" "
+                            "(book.yaml headings lines)");
+    CHECK_CONTAINS(err.ptr, "fables.txt:16: chapter heading: \"The Fox and the Grapes\"");
+    CHECK_CONTAINS(out.ptr, "heading level=1\n      text \"The Wolf and the Lamb\"");
+    CHECK_CONTAINS(out.ptr, "heading level=2\n      text \"The Moral\"");
+    CHECK_CONTAINS(out.ptr, "paragraph\n      text \"CHAPTER II.\"");
+    /* the rules on again: CHAPTER II. is a chapter */
+    S_put(dir.ptr, "book.yaml",
+          "chapters: [seeds/fables.txt]\nheadings: {pattern: '^the [a-z]+ and the', level: 1}\n");
+    qr_buf_reset(&out);
+    const char *dump[] = {S_quire(), "dump", dir.ptr, NULL};
+    CHECK_INT_EQ(S_run(&out, NULL, dump), 0);
+    CHECK_CONTAINS(out.ptr, "heading level=1\n      text \"CHAPTER II.\"");
+    CHECK_CONTAINS(out.ptr, "heading level=1\n      text \"The Fox and the Grapes\"");
+    qr_buf_release(&dir);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+}
+
 /* Errors ---------------------------------------------------------------------- */
 
 static const struct err_case {
@@ -419,6 +459,14 @@ static const struct err_case {
     {"bad size", "print:\n  size: 200pt\n", 65, "2:9", "print.size: expected a size"},
     {"key twice", "title: Fog\ntitle: Ice\n", 65, "2:1", "title is given twice (first at 1:1)"},
     {"series without a name", "series: {position: 2}\n", 65, "1:9", "series: a name is required"},
+    {"bad heading pattern", "title: Fog\nheadings: {pattern: '^(Stave [IVX]+', level: 1}\n", 65,
+     "2:21", "headings.pattern: '^(Stave [IVX]+' is not a regular expression: "},
+    {"bad heading pattern in a list", "headings:\n  - {lines: [Fog]}\n  - pattern: 'a{2'\n", 65,
+     "3:14", "is not a regular expression"},
+    {"bad heading level", "headings: {pattern: '^Stave', level: 3}\n", 65, "1:38",
+     "headings.level: expected 1 (a chapter) or 2 (a section), not '3'"},
+    {"heading rule of nothing", "headings: {level: 2}\n", 65, "1:11",
+     "headings: give a pattern or lines"},
 };
 
 /* Borrowed: "tests/out/manifest-err", with seeds and an escaping symlink. */
@@ -533,5 +581,6 @@ void suite_manifest(void)
     qt_case("manifest/override-and-jpeg", test_override_and_jpeg);
     qt_case("manifest/unknown-key", test_unknown_key);
     qt_case("manifest/errors", test_errors);
+    qt_case("manifest/headings", test_headings);
     qt_case("manifest/huge-values", test_huge_values);
 }

@@ -621,7 +621,7 @@ int qr_cli_run(int cmd, int argc, char **argv, const options *cli_opt)
         goto fail;
     if (!(o.cli & CLI_EMERGENCY))
         o.print.breaking.emergency_stretch = 1.5 * o.print.font_size;
-    if (qr_cli_read_book(&in, opt->from, doc, &newest, &err) < 0)
+    if (qr_cli_read_book(&in, opt->from, &man.headings, doc, &newest, &err) < 0)
         goto fail;
     /* the manifest's metadata beats what the readers found, -M both */
     qr_manifest_apply_meta(&man, qr_doc_meta(doc));

@@ -92,7 +92,9 @@ int qr_cli_check_print(int argc, char **argv);
  * given (man's strings in the arena a); then the document read from them. */
 int qr_cli_collect(int argc, char **argv, inputs *in, qr_manifest *man, qr_arena *a,
                    qr_error *err);
-int qr_cli_read_book(const inputs *in, int from, qr_doc *doc, time_t *newest, qr_error *err);
+/* headings: the manifest's heading rules for plain text (NULL: none). */
+int qr_cli_read_book(const inputs *in, int from, const qr_heading_rules *headings, qr_doc *doc,
+                     time_t *newest, qr_error *err);
 void qr_cli_inputs_free(inputs *in);
 
 /* fontlist.c: prints every font family fontconfig has, with fonts_dir's,

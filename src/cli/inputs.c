@@ -225,7 +225,8 @@ static int S_read_stdin(qr_buf *out, time_t *mtime, qr_error *err)
     }
 }
 
-int qr_cli_read_book(const inputs *in, int from, qr_doc *doc, time_t *newest, qr_error *err)
+int qr_cli_read_book(const inputs *in, int from, const qr_heading_rules *headings, qr_doc *doc,
+                     time_t *newest, qr_error *err)
 {
     qr_buf data = QR_BUF_INIT;
     *newest = 0;
@@ -256,7 +257,7 @@ int qr_cli_read_book(const inputs *in, int from, qr_doc *doc, time_t *newest, qr
         if (markdown) {
             if (qr_read_markdown(doc, file, data.ptr, data.len, flags, err) < 0)
                 goto fail;
-        } else if (qr_read_text(doc, file, data.ptr, data.len, flags, err) < 0) {
+        } else if (qr_read_text_with(doc, file, data.ptr, data.len, flags, headings, err) < 0) {
             goto fail;
         }
     }

@@ -16,10 +16,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
@@ -42,12 +44,13 @@ typedef struct S_ctx {
 /* The keys of each mapping. */
 #define S_KNOWN                                                                                    \
     "title, subtitle, author, language, isbn, identifier, publisher, date, rights, "               \
-    "description, subjects, series, cover, chapters, print, epub, accessibility"
+    "description, subjects, series, cover, chapters, print, epub, accessibility, headings"
 #define S_KNOWN_AUTHOR "name, role"
 #define S_KNOWN_SERIES "name, position"
 #define S_KNOWN_PRINT "trim, margins, font, size, leading, profile, paper"
 #define S_KNOWN_MARGINS "inner, outer, top, bottom"
 #define S_KNOWN_EPUB "stylesheet"
+#define S_KNOWN_HEADINGS "pattern, lines, level, rules"
 #define S_KNOWN_A11Y                                                                               \
     "summary, features, hazards, access_modes, access_modes_sufficient, conforms_to"
 
@@ -624,6 +627,121 @@ static int S_a11y(S_ctx *c, const yaml_node_t *n)
     return 0;
 }
 
+/* Whether a scalar says no: off, false, no (YAML 1.1's booleans); yes: on,
+ * true, yes. -1 for anything else. */
+static int S_switch(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE)
+        return -1;
+    static const char *const off[] = {"off", "false", "no"}, *const on[] = {"on", "true", "yes"};
+    const char *v = (const char *)n->data.scalar.value;
+    for (size_t i = 0; i < QR_ARRAY_LEN(off); i++) {
+        if (strcasecmp(v, off[i]) == 0)
+            return 0;
+        if (strcasecmp(v, on[i]) == 0)
+            return 1;
+    }
+    return -1;
+}
+
+/* One mapping of headings: {pattern: '^Stave [IVX]+', level: 1}, {lines:
+ * [...], level: 2}, {rules: off}. The pattern is compiled here so that a
+ * bad one is reported at its line:col (the reader compiles it again). */
+static int S_heading_rule(S_ctx *c, const yaml_node_t *n, qr_heading_rule *out, int *has_rule)
+{
+    memset(out, 0, sizeof *out);
+    out->level = 1;
+    *has_rule = 0;
+    int given;
+    if (S_mapping(c, "headings", n, "{pattern: '^Stave [IVX]+', level: 1}", &given) < 0)
+        return -1;
+    if (!given)
+        return 0;
+    int switched = 0;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = S_key(c, n, p, "headings", S_KNOWN_HEADINGS);
+        if (!k)
+            return -1;
+        const yaml_node_t *v = S_node(c, p->value);
+        if (strcmp(k, "pattern") == 0) {
+            if (S_text(c, "headings.pattern", v, &out->pattern) < 0)
+                return -1;
+            out->line = S_line(v);
+            out->col = S_col(v);
+            if (out->pattern) {
+                regex_t re;
+                int rc = regcomp(&re, out->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+                if (rc != 0) {
+                    char msg[256];
+                    regerror(rc, &re, msg, sizeof msg);
+                    return S_fail(c, v, QR_EX_DATAERR,
+                                  "headings.pattern: '%s' is not a regular expression: %s",
+                                  out->pattern, msg);
+                }
+                regfree(&re);
+            }
+        } else if (strcmp(k, "lines") == 0) {
+            if (S_texts(c, "headings.lines", v, &out->lines, &out->n_lines) < 0)
+                return -1;
+        } else if (strcmp(k, "level") == 0) {
+            const char *s;
+            if (S_text(c, "headings.level", v, &s) < 0)
+                return -1;
+            if (s && strcmp(s, "1") != 0 && strcmp(s, "2") != 0)
+                return S_fail(c, v, QR_EX_DATAERR,
+                              "headings.level: expected 1 (a chapter) or 2 (a section), not '%s'",
+                              s);
+            if (s)
+                out->level = s[0] - '0';
+        } else if (strcmp(k, "rules") == 0) {
+            int sw = S_switch(v);
+            if (sw < 0)
+                return S_fail(c, v, QR_EX_DATAERR,
+                              "headings.rules: expected off (only these headings) or on");
+            if (sw == 0)
+                c->m->headings.builtin_off = 1;
+            switched = 1;
+        } else {
+            S_unknown(c, p, k, "headings", S_KNOWN_HEADINGS);
+        }
+    }
+    *has_rule = out->pattern || out->n_lines > 0;
+    if (!*has_rule && !switched)
+        return S_fail(c, n, QR_EX_DATAERR,
+                      "headings: give a pattern or lines, such as {pattern: '^Stave [IVX]+', "
+                      "level: 1}");
+    return 0;
+}
+
+/* headings: one mapping, or a list of them. */
+static int S_headings(S_ctx *c, const yaml_node_t *n)
+{
+    qr_heading_rules *hr = &c->m->headings;
+    hr->file = c->file;
+    if (S_is_null(n))
+        return 0;
+    size_t count = 1;
+    if (n->type == YAML_SEQUENCE_NODE)
+        count = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+    qr_heading_rule *rules = qr_arena_alloc(c->a, sizeof *rules * (count ? count : 1));
+    int k = 0, has;
+    if (n->type != YAML_SEQUENCE_NODE) {
+        if (S_heading_rule(c, n, &rules[0], &has) < 0)
+            return -1;
+        k += has;
+    } else {
+        for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top;
+             i++) {
+            if (S_heading_rule(c, S_node(c, *i), &rules[k], &has) < 0)
+                return -1;
+            k += has;
+        }
+    }
+    hr->rules = rules;
+    hr->n = k;
+    return 0;
+}
+
 /* The keys whose value is text, straight into qr_meta. */
 static const struct {
     const char *key;
@@ -694,6 +812,8 @@ static int S_root(S_ctx *c, const yaml_node_t *root)
             rc = S_mapping(c, k, v, "{stylesheet: styles/epub.css}", &given);
             if (rc == 0 && given)
                 rc = S_epub(c, v);
+        } else if (strcmp(k, "headings") == 0) {
+            rc = S_headings(c, v);
         } else if (strcmp(k, "accessibility") == 0) {
             rc = S_mapping(c, k, v, "{summary: ..., features: [...], hazards: [none]}", &given);
             if (rc == 0 && given)

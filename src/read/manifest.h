@@ -10,7 +10,9 @@
  *   top, bottom}, font, size, leading}, epub {stylesheet}, accessibility
  *   {summary, features, hazards, access_modes, access_modes_sufficient,
  *   conforms_to} (the EPUB's accessibility metadata, each a text or a list
- *   of texts, replacing the writer's default for it).
+ *   of texts, replacing the writer's default for it), headings (a mapping
+ *   {pattern, lines, level, rules} or a list of them: the plain-text
+ *   reader's heading rules, see qr_heading_rules in read.h).
  *
  * Diagnostics are gcc style, at libyaml's marks made 1-based: an unknown
  * key is a warning; a value of the wrong type, a YAML syntax error, a value
@@ -24,6 +26,7 @@
 #define QR_MANIFEST_H
 
 #include "../doc/doc.h"
+#include "read.h"
 
 #define QR_MANIFEST_MAX_FILE (1024 * 1024)
 #define QR_MANIFEST_MAX_VALUE (64 * 1024)
@@ -81,6 +84,9 @@ typedef struct qr_manifest {
     qr_manifest_path stylesheet; /* epub.stylesheet; rel NULL: not given */
     qr_manifest_print print;
     qr_manifest_a11y a11y;
+    /* headings: the author's heading rules for plain text (arena; n 0 and
+     * builtin_off 0: not given). Patterns are checked to compile. */
+    qr_heading_rules headings;
 } qr_manifest;
 
 /*

@@ -34,6 +34,34 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
                  qr_error *err);
 
 /*
+ * Heading rules the author gives (book.yaml `headings:`), for plain text: a
+ * candidate line (the first line of a block of one or two lines set apart by
+ * blank lines) whose text matches `pattern` (a POSIX extended regular
+ * expression, matched ignoring case) or equals one of `lines` (both trimmed)
+ * is a heading of `level`: 1 a chapter, 2 a section. They come before the
+ * built-in rules; with `builtin_off` only they make headings.
+ */
+typedef struct qr_heading_rule {
+    const char *pattern; /* NULL: lines only */
+    const char **lines;
+    int n_lines;
+    int level;
+    int line, col; /* where the pattern was given (for diagnostics) */
+} qr_heading_rule;
+
+typedef struct qr_heading_rules {
+    const qr_heading_rule *rules; /* borrowed; n 0: none */
+    int n;
+    int builtin_off;
+    const char *file; /* the manifest, as named in diagnostics */
+} qr_heading_rules;
+
+/* qr_read_text with heading rules (NULL: none). A pattern that does not
+ * compile is an error at its line:col in rules->file (QR_EX_DATAERR). */
+int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
+                      const qr_heading_rules *rules, qr_error *err);
+
+/*
  * Reads a Markdown manuscript (CommonMark with GitHub's tables,
  * strikethrough, autolinks and footnotes, smart punctuation; cmark-gfm) and
  * appends its chapters to doc: each h1 opens a chapter; text before the

@@ -57,8 +57,44 @@ static int S_contents_disagrees(reader *r, const block_kind *kinds)
     return 1;
 }
 
+/* Compiles the author's heading patterns into r->regs; -1 with err set at
+ * the pattern's line:col when one does not compile. */
+static int S_compile_rules(reader *r, const qr_heading_rules *rules, qr_error *err)
+{
+    r->rules = rules;
+    if (!rules || rules->n == 0)
+        return 0;
+    r->regs = xcalloc((size_t)rules->n, sizeof *r->regs);
+    for (int i = 0; i < rules->n; i++) {
+        const qr_heading_rule *h = &rules->rules[i];
+        if (!h->pattern)
+            continue;
+        int rc = regcomp(&r->regs[i], h->pattern, REG_EXTENDED | REG_ICASE | REG_NOSUB);
+        if (rc != 0) {
+            char msg[256];
+            regerror(rc, &r->regs[i], msg, sizeof msg);
+            for (int j = 0; j < i; j++)
+                if (rules->rules[j].pattern)
+                    regfree(&r->regs[j]);
+            free(r->regs);
+            r->regs = NULL;
+            r->rules = NULL;
+            return qr_error_set(err, QR_EX_DATAERR, rules->file, h->line, h->col,
+                                "headings.pattern: '%s' is not a regular expression: %s",
+                                h->pattern, msg);
+        }
+    }
+    return 0;
+}
+
 int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
                  qr_error *err)
+{
+    return qr_read_text_with(doc, file, data, len, flags, NULL, err);
+}
+
+int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t len, int flags,
+                      const qr_heading_rules *rules, qr_error *err)
 {
     reader r;
     memset(&r, 0, sizeof r);
@@ -69,6 +105,8 @@ int qr_read_text(qr_doc *doc, const char *file, const char *data, size_t len, in
     block_kind *kinds = NULL;
     int rc = -1;
 
+    if (S_compile_rules(&r, rules, err) < 0)
+        return -1;
     if (qr_read_check(file, data, len, err) < 0)
         goto done;
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
@@ -130,6 +168,12 @@ done:
     free(r.entries);
     qr_text_drop_notes(&r);
     qr_buf_release(&r.tmp);
+    if (r.regs) {
+        for (int i = 0; i < r.rules->n; i++)
+            if (r.rules->rules[i].pattern)
+                regfree(&r.regs[i]);
+        free(r.regs);
+    }
     return rc;
 }
 

@@ -614,6 +614,46 @@ static int S_is_heading_title(reader *r, int k)
     return S_capitals(t, l) || S_title_words(t, l);
 }
 
+#define S_RULE_PATTERN "book.yaml headings pattern"
+#define S_RULE_LINES "book.yaml headings lines"
+
+/*
+ * The author's heading rule (book.yaml) block b answers to: its level (1
+ * or 2), and the rule's name in *rule; 0 when none does. The candidate is
+ * the block's first line, trimmed; a block of more than two lines is text.
+ */
+static int S_author_rule(reader *r, const block *b, const char **rule)
+{
+    const qr_heading_rules *hr = r->rules;
+    if (!hr || hr->n == 0 || b->last - b->first > 1)
+        return 0;
+    size_t l;
+    const char *t = qr_text_line(r, b->first, &l);
+    if (l == 0)
+        return 0;
+    qr_buf_reset(&r->tmp);
+    qr_buf_add(&r->tmp, t, l);
+    for (int i = 0; i < hr->n; i++) {
+        const qr_heading_rule *h = &hr->rules[i];
+        if (h->pattern && regexec(&r->regs[i], r->tmp.ptr, 0, NULL, 0) == 0) {
+            *rule = S_RULE_PATTERN;
+            return h->level;
+        }
+        for (int j = 0; j < h->n_lines; j++) {
+            const char *w = h->lines[j];
+            size_t wl = strlen(w);
+            qr_text_trim_left(&w, &wl);
+            while (wl > 0 && (w[wl - 1] == ' ' || w[wl - 1] == '\t'))
+                wl--;
+            if (wl == l && memcmp(w, t, l) == 0) {
+                *rule = S_RULE_LINES;
+                return h->level;
+            }
+        }
+    }
+    return 0;
+}
+
 /*
  * Classifies each block. A heading is a short block that either matches the
  * next entries of the printed contents or reads as a heading by its words
@@ -623,16 +663,40 @@ void qr_text_classify(reader *r, block_kind *kinds)
 {
     int *lone = xcalloc((size_t)r->n_blocks + 1, sizeof(int));
     char *lone_word = xcalloc((size_t)r->n_blocks + 1, 1);
+    char *author = xcalloc((size_t)r->n_blocks + 1, 1); /* decided by book.yaml */
+    int builtin = !(r->rules && r->rules->builtin_off);
     for (int k = 0; k < r->n_blocks; k++) {
         if (kinds[k] == B_SKIP)
             continue;
         const block *b = &r->blocks[k];
         int nlines = b->last - b->first + 1;
+        /* the author's rules first: they fix what the built-in ones miss */
+        const char *arule;
+        int level = S_author_rule(r, b, &arule);
+        if (level > 0) {
+            kinds[k] = level == 1 ? B_CHAPTER : B_SECTION;
+            author[k] = 1;
+            S_why(r, b, level == 1 ? "chapter heading" : "section heading", arule);
+            /* the printed contents may name it too: its next entries follow */
+            if (r->n_entries > 0 && k >= r->contents_end) {
+                qr_buf key = QR_BUF_INIT;
+                qr_buf_reset(&r->tmp);
+                qr_text_block_joined(r, b, &r->tmp);
+                qr_text_normalize(r->tmp.ptr, r->tmp.len, &key);
+                for (int j = r->next_entry; j < r->n_entries && j < r->next_entry + 8; j++)
+                    if (strcmp(key.ptr, r->entries[j]) == 0) {
+                        r->next_entry = j + 1;
+                        break;
+                    }
+                qr_buf_release(&key);
+            }
+            continue;
+        }
         if (S_is_break_line(r, b)) {
             kinds[k] = B_BREAK;
             continue;
         }
-        if (nlines > 3)
+        if (nlines > 3 || !builtin)
             continue;
         qr_buf_reset(&r->tmp);
         qr_text_block_joined(r, b, &r->tmp);
@@ -721,7 +785,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
     /* A heading straight followed by a chapter heading groups chapters: a part
      * ("FIRST EPILOGUE" then "CHAPTER I"). */
     for (int k = 0; k + 1 < r->n_blocks; k++)
-        if (kinds[k] == B_CHAPTER && kinds[k + 1] == B_CHAPTER) {
+        if (kinds[k] == B_CHAPTER && kinds[k + 1] == B_CHAPTER && !author[k] && builtin) {
             size_t l;
             const char *t = qr_text_line(r, r->blocks[k + 1].first, &l);
             const char *u;
@@ -774,7 +838,8 @@ void qr_text_classify(reader *r, block_kind *kinds)
             continue;
         /* "CHAPITRE XXIII" over "CONCLUSION.": a word that heads a piece
          * alone is the title of the chapter heading straight over it */
-        if (kinds[k] == B_CHAPTER && kinds[k + 1] == B_CHAPTER && lone_word[k + 1])
+        if (kinds[k] == B_CHAPTER && kinds[k + 1] == B_CHAPTER && lone_word[k + 1] &&
+            !author[k + 1])
             kinds[k + 1] = B_PARA;
         if (kinds[k + 1] != B_PARA)
             continue;
@@ -787,4 +852,5 @@ void qr_text_classify(reader *r, block_kind *kinds)
     }
     free(lone);
     free(lone_word);
+    free(author);
 }

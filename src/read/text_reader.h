@@ -6,12 +6,14 @@
 #ifndef QR_TEXT_READER_H
 #define QR_TEXT_READER_H
 
+#include <regex.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../base/base.h"
 #include "../doc/doc.h"
+#include "read.h"
 #include "text_internal.h"
 
 /* Lines and blocks ------------------------------------------------------- */
@@ -71,6 +73,9 @@ typedef struct reader {
     qr_chapter_kind kind; /* ...of this kind */
     int verbatim;      /* no typographic changes (the licence) */
     qr_buf tmp;
+    /* the author's heading rules (book.yaml), their patterns compiled (owned) */
+    const qr_heading_rules *rules;
+    regex_t *regs; /* one per rule; valid where rules->rules[i].pattern */
 } reader;
 
 /* Characters (inline: called per character) ------------------------------ */

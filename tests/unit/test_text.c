@@ -118,6 +118,108 @@ static char *S_dump_of(const char *text, int *rc, qr_error *err)
     return qr_buf_detach(&d, NULL);
 }
 
+/* S_dump_of with the author's heading rules. */
+static char *S_dump_ruled(const char *text, const qr_heading_rules *rules, int *rc, qr_error *err)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_error_clear(err);
+    *rc = qr_read_text_with(doc, "in.txt", text, strlen(text), QR_READ_FIRST, rules, err);
+    qr_buf d = QR_BUF_INIT;
+    qr_doc_dump(doc, &d);
+    qr_doc_free(doc);
+    return qr_buf_detach(&d, NULL);
+}
+
+/* Fables whose titles have no numbering word: the built-in rules see no
+ * heading; a pattern, or the titles listed, make them chapters. */
+static const char S_fables[] = "Fables of the Field\n\n\n"
+                               "The Wolf and the Lamb\n\n"
+                               "A wolf met a lamb at the stream and\nfound fault with him.\n\n\n"
+                               "The Fox and the Grapes\n\n"
+                               "A fox saw grapes hanging high.\n\n\n"
+                               "Stave I\n\n"
+                               "Marley was dead, to begin with.\n";
+
+static void test_heading_pattern(void)
+{
+    qr_error err;
+    int rc;
+    /* without rules: no chapter but the built-in "Stave I" */
+    char *d = S_dump_of(S_fables, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK(!strstr(d, "heading level=1\n      text \"The Wolf"));
+    free(d);
+    static const qr_heading_rule rule[] = {
+        {.pattern = "^the [a-z]+ and the [a-z]+$", .level = 1},
+        {.pattern = "^Stave [IVX]+$", .level = 2},
+    };
+    qr_heading_rules rules = {.rules = rule, .n = 2, .file = "book.yaml"};
+    d = S_dump_ruled(S_fables, &rules, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_STR_EQ(d, "title \"Fables of the Field\"\n"
+                    "document\n"
+                    "  chapter kind=front level=1\n"
+                    "    paragraph\n"
+                    "      text \"Fables of the Field\"\n"
+                    "  chapter kind=body level=1\n"
+                    "    heading level=1\n"
+                    "      text \"The Wolf and the Lamb\"\n"
+                    "    paragraph\n"
+                    "      text \"A wolf met a lamb at the stream and found fault with him.\"\n"
+                    "  chapter kind=body level=1\n"
+                    "    heading level=1\n"
+                    "      text \"The Fox and the Grapes\"\n"
+                    "    paragraph\n"
+                    "      text \"A fox saw grapes hanging high.\"\n"
+                    "    heading level=2\n"
+                    "      text \"Stave I\"\n"
+                    "    paragraph\n"
+                    "      text \"Marley was dead, to begin with.\"\n");
+    free(d);
+}
+
+static void test_heading_lines(void)
+{
+    qr_error err;
+    int rc;
+    static const char *const titles[] = {"  The Wolf and the Lamb ", "The Fox and the grapes"};
+    static const qr_heading_rule rule[] = {{.lines = (const char **)titles, .n_lines = 2, .level = 1}};
+    qr_heading_rules rules = {.rules = rule, .n = 1, .file = "book.yaml"};
+    char *d = S_dump_ruled(S_fables, &rules, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    /* trimmed, but exact: "grapes" is not "Grapes" */
+    CHECK_CONTAINS(d, "heading level=1\n      text \"The Wolf and the Lamb\"");
+    CHECK(!strstr(d, "heading level=1\n      text \"The Fox"));
+    /* the built-in rules still stand */
+    CHECK_CONTAINS(d, "heading level=1\n      text \"Stave I\"");
+    free(d);
+}
+
+static void test_heading_rules_off(void)
+{
+    qr_error err;
+    int rc;
+    static const qr_heading_rule rule[] = {{.pattern = "^The Fox", .level = 1}};
+    qr_heading_rules rules = {.rules = rule, .n = 1, .builtin_off = 1, .file = "book.yaml"};
+    char *d = S_dump_ruled(S_fables, &rules, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "heading level=1\n      text \"The Fox and the Grapes\"");
+    /* "Stave I" is text now, and so is the wolf's title */
+    CHECK_CONTAINS(d, "paragraph\n      text \"Stave I\"");
+    CHECK(!strstr(d, "heading level=1\n      text \"The Wolf"));
+    free(d);
+    /* a pattern that does not compile: the error is at the manifest's line:col */
+    static const qr_heading_rule bad[] = {{.pattern = "^(Stave", .level = 1, .line = 3, .col = 12}};
+    qr_heading_rules brules = {.rules = bad, .n = 1, .file = "book.yaml"};
+    d = S_dump_ruled(S_fables, &brules, &rc, &err);
+    CHECK_INT_EQ(rc, -1);
+    CHECK_INT_EQ(err.code, QR_EX_DATAERR);
+    CHECK_INT_EQ(err.line, 3);
+    CHECK_INT_EQ(err.col, 12);
+    CHECK_CONTAINS(err.msg, "is not a regular expression");
+    free(d);
+}
+
 static void test_line_endings_and_bom(void)
 {
     qr_error err;
@@ -205,5 +307,8 @@ void suite_text(void)
     qt_case("text/line-endings-bom", test_line_endings_and_bom);
     qt_case("text/cjk-join", test_cjk_join);
     qt_case("text/errors", test_errors);
+    qt_case("text/heading-pattern", test_heading_pattern);
+    qt_case("text/heading-lines", test_heading_lines);
+    qt_case("text/heading-rules-off", test_heading_rules_off);
     qt_case("text/golden-dumps", test_golden);
 }
