@@ -152,7 +152,36 @@ static int S_parallel(int jobs, int progress)
             setvbuf(stderr, err_buf, _IOFBF, sizeof err_buf);
             unsigned char i;
             while (read(queue[0], &i, 1) == 1) {
-                S_run_suite(i, progress);
+                /* each suite in a process of its own: no state passes from
+                 * one to the next, and a crash costs one suite, named */
+                int one[2];
+                if (pipe(one) < 0)
+                    _exit(2);
+                pid_t sp = fork();
+                if (sp == 0) {
+                    close(one[0]);
+                    S_run_suite(i, progress);
+                    fflush(stderr);
+                    fflush(stdout);
+                    int c[3] = {passed, failed, skipped};
+                    _exit(write(one[1], c, sizeof c) == (ssize_t)sizeof c ? 0 : 2);
+                }
+                close(one[1]);
+                int c[3], st = 0;
+                ssize_t got = sp > 0 ? read(one[0], c, sizeof c) : -1;
+                close(one[0]);
+                if (sp > 0)
+                    waitpid(sp, &st, 0);
+                if (got == (ssize_t)sizeof c) {
+                    passed += c[0];
+                    failed += c[1];
+                    skipped += c[2];
+                } else {
+                    fprintf(stderr, "FAIL %s: the suite's process ended without its counts (%s %d)\n",
+                            suites[i].name, WIFSIGNALED(st) ? "signal" : "exit",
+                            WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+                    failed++;
+                }
                 fflush(stderr);
                 fflush(stdout);
             }

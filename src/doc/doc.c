@@ -529,3 +529,15 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
             depth++;
     }
 }
+
+void qr_meta_authors(const qr_meta *m, qr_buf *out)
+{
+    size_t start = out->len;
+    for (int i = 0; i < m->n_creators; i++) {
+        if (m->creators[i].role && strcmp(m->creators[i].role, "aut") != 0)
+            continue;
+        if (out->len > start)
+            qr_buf_adds(out, ", ");
+        qr_buf_adds(out, m->creators[i].name);
+    }
+}

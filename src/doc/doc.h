@@ -145,6 +145,9 @@ qr_arena *qr_doc_arena(qr_doc *doc);
 /* Borrowed: the document's metadata, writable. */
 qr_meta *qr_doc_meta(qr_doc *doc);
 const qr_meta *qr_doc_meta_const(const qr_doc *doc);
+/* Appends the names of the book's authors (creators with the role aut, or
+ * none), joined by ", ": the PDF's Author, the XMP's dc:creator, the cover. */
+void qr_meta_authors(const qr_meta *m, qr_buf *out);
 /* Borrowed: the DOCUMENT node. */
 qr_node *qr_doc_root(const qr_doc *doc);
 

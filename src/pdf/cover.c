@@ -100,17 +100,6 @@ static int S_front_image(cairo_t *cr, const qr_meta *m, const qr_cover_box *g, q
     return 0;
 }
 
-static void S_authors(const qr_meta *m, qr_buf *out)
-{
-    for (int i = 0; i < m->n_creators; i++) {
-        if (m->creators[i].role && strcmp(m->creators[i].role, "aut") != 0)
-            continue;
-        if (out->len)
-            qr_buf_adds(out, ", ");
-        qr_buf_adds(out, m->creators[i].name);
-    }
-}
-
 int qr_cover_write(const qr_doc *doc, const qr_print_options *opt, int pages, qr_paper paper,
                    time_t date, qr_buf *out, qr_error *err)
 {
@@ -130,7 +119,7 @@ int qr_cover_write(const qr_doc *doc, const qr_print_options *opt, int pages, qr
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     const char *title = m->title ? m->title : "Untitled";
     qr_buf authors = QR_BUF_INIT, line = QR_BUF_INIT;
-    S_authors(m, &authors);
+    qr_meta_authors(m, &authors);
     qr_buf_addf(&line, "%s: cover", title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, line.ptr);
     if (authors.len)

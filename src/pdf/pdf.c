@@ -226,13 +226,7 @@ static int S_write(const qr_layout *lay, const qr_doc *doc, time_t date, int pri
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, m->title);
     if (m->n_creators > 0) {
         qr_buf authors = QR_BUF_INIT;
-        for (int i = 0; i < m->n_creators; i++) {
-            if (m->creators[i].role && strcmp(m->creators[i].role, "aut") != 0)
-                continue;
-            if (authors.len)
-                qr_buf_adds(&authors, ", ");
-            qr_buf_adds(&authors, m->creators[i].name);
-        }
+        qr_meta_authors(m, &authors);
         if (authors.len)
             cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, authors.ptr);
         qr_buf_release(&authors);

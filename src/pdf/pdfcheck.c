@@ -85,33 +85,6 @@ static int S_inside(const double in[4], const double out[4])
            in[3] <= out[3] + e;
 }
 
-/* Colour operators other than grey in a content stream: their count. */
-static int S_colour_ops(const char *p, size_t len)
-{
-    const char *e = p + len;
-    int n = 0;
-    while (p < e) {
-        const char *b = qr_pdf_ws(p, e);
-        if (b >= e)
-            break;
-        const char *q = qr_pdf_skip(b, e);
-        if (q == b)
-            q = b + 1;
-        size_t k = (size_t)(q - b);
-        if ((k == 2 && (memcmp(b, "rg", 2) == 0 || memcmp(b, "RG", 2) == 0)) ||
-            (k == 1 && (*b == 'k' || *b == 'K')))
-            n++;
-        if (k == 2 && memcmp(b, "BI", 2) == 0) {
-            const char *ei = b;
-            while (ei + 2 < e && !(ei[0] == 'E' && ei[1] == 'I' && (ei[2] == ' ' || ei[2] == '\n')))
-                ei++;
-            q = ei + 2;
-        }
-        p = q;
-    }
-    return n;
-}
-
 /* The safe area: text this far inside the trim (KDP and IngramSpark ask
  * 0.25 in of the outside edges; quire keeps the inner edge to it too). */
 #define S_SAFE (0.25 * 72.0)
@@ -129,17 +102,25 @@ static S_mat S_mul(S_mat m, S_mat n)
 }
 
 /*
- * Where text is shown on a page, from its content: the graphics state's
- * matrix (q, Q, cm) and the text matrix (BT, Tm, Td, TD). Returns how many
- * text-showing operators begin outside the safe area inside trim `tb`,
- * the first one's place in *x, *y. What a line's glyphs reach past its
- * start is not measured (that needs the fonts' widths).
+ * One pass over a content stream: the colour operators the output intent
+ * cannot take, and, when trim `tb` is given, where text is shown, from
+ * the graphics state's matrix (q, Q, cm) and the text matrix (BT, Tm, Td,
+ * TD): the text-showing operators that begin outside the safe area. What
+ * a line's glyphs reach past its start is not measured (that needs the
+ * fonts' widths).
  */
-static int S_unsafe_text(const char *p, size_t len, const double tb[4], double *x, double *y)
+typedef struct S_scan_out {
+    int colours;  /* colour operators other than grey (rg, RG, k, K) */
+    int unsafe;   /* text-showing operators outside the safe area */
+    double x, y;  /* where the first of those begins */
+} S_scan_out;
+
+static void S_scan(const char *p, size_t len, const double *tb, S_scan_out *o)
 {
     const char *e = p + len;
     S_mat stack[32], ctm = {1, 0, 0, 1, 0, 0}, tm = ctm, tlm = ctm;
-    int depth = 0, bad = 0;
+    int depth = 0;
+    memset(o, 0, sizeof *o);
     double num[6];
     int n = 0;
     while (p < e) {
@@ -177,13 +158,15 @@ static int S_unsafe_text(const char *p, size_t len, const double tb[4], double *
         } else if ((S_OP("Td") || S_OP("TD")) && n >= 2) {
             tlm = S_mul((S_mat){1, 0, 0, 1, num[n - 2], num[n - 1]}, tlm);
             tm = tlm;
-        } else if (S_OP("Tj") || S_OP("TJ") || S_OP("'") || S_OP("\"")) {
+        } else if (S_OP("rg") || S_OP("RG") || S_OP("k") || S_OP("K")) {
+            o->colours++;
+        } else if (tb && (S_OP("Tj") || S_OP("TJ") || S_OP("'") || S_OP("\""))) {
             S_mat at = S_mul(tm, ctm);
             if (at.e < tb[0] + S_SAFE - 0.01 || at.e > tb[2] - S_SAFE + 0.01 ||
                 at.f < tb[1] + S_SAFE - 0.01 || at.f > tb[3] - S_SAFE + 0.01) {
-                if (bad++ == 0) {
-                    *x = at.e;
-                    *y = at.f;
+                if (o->unsafe++ == 0) {
+                    o->x = at.e;
+                    o->y = at.f;
                 }
             }
         } else if (S_OP("BI")) {
@@ -196,7 +179,6 @@ static int S_unsafe_text(const char *p, size_t len, const double tb[4], double *
         n = 0;
         p = q;
     }
-    return bad;
 }
 
 /* Whether an image's colour space is the output intent's grey. */
@@ -290,7 +272,9 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, FILE *out, qr_err
                 S_problem(&c, "image (object %lu) has a soft mask (transparency)", num);
         } else if (qr_pdf_is_name(v, "Form")) {
             qr_buf data = QR_BUF_INIT;
-            if (qr_pdf_stream(&f, num, 0, &data) == 0 && S_colour_ops(data.ptr, data.len) > 0)
+            S_scan_out so;
+            if (qr_pdf_stream(&f, num, 0, &data) == 0 &&
+                (S_scan(data.ptr, data.len, NULL, &so), so.colours > 0))
                 S_problem(&c, "form (object %lu) sets colours outside the output intent's grey",
                           num);
             qr_buf_release(&data);
@@ -377,22 +361,24 @@ int qr_pdfx_check(const char *file, const char *p, size_t len, FILE *out, qr_err
             }
             for (size_t i = 0; i < nr; i++) {
                 qr_buf data = QR_BUF_INIT;
-                if (qr_pdf_stream(&f, refs[i], 0, &data) < 0)
+                if (qr_pdf_stream(&f, refs[i], 0, &data) < 0) {
                     S_problem(&c, "page %d's content cannot be read", page_no);
-                else if (S_colour_ops(data.ptr, data.len) > 0)
-                    S_problem(&c, "page %d sets colours outside the output intent's grey",
-                              page_no);
-                double x = 0, y = 0;
+                    qr_buf_release(&data);
+                    continue;
+                }
                 /* a cover's spread has its spine's text between its panels:
                  * the safe area is the interior's rule */
                 int spread = has_t && tb[2] - tb[0] > tb[3] - tb[1];
-                int nb = data.len && has_t && !spread ? S_unsafe_text(data.ptr, data.len, tb, &x, &y)
-                                                       : 0;
-                if (nb > 0)
+                S_scan_out so;
+                S_scan(data.ptr, data.len, has_t && !spread ? tb : NULL, &so);
+                if (so.colours > 0)
+                    S_problem(&c, "page %d sets colours outside the output intent's grey",
+                              page_no);
+                if (so.unsafe > 0)
                     S_problem(&c,
                               "page %d: text within 0.25 in of the trim (at %.1f, %.1f pt; %d "
                               "place%s)",
-                              page_no, x, y, nb, nb == 1 ? "" : "s");
+                              page_no, so.x, so.y, so.unsafe, so.unsafe == 1 ? "" : "s");
                 qr_buf_release(&data);
             }
         }

@@ -1,4 +1,5 @@
 /* pdfobj.c: reading back a PDF's objects (see pdfobj.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,4 +468,21 @@ void qr_pdf_deflate(const char *data, size_t len, qr_buf *out)
     compress2((Bytef *)out->ptr + out->len, &n, (const Bytef *)data, (uLong)len, 9);
     out->len += (size_t)n;
     out->ptr[out->len] = '\0';
+}
+
+void qr_pdf_text_string(qr_buf *out, const char *s, size_t len)
+{
+    qr_buf_adds(out, "<FEFF");
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += (size_t)qr_utf8_decode(s + i, len - i, &cp);
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            qr_buf_addf(out, "%04X%04X", 0xD800 + (unsigned)(cp >> 10),
+                        0xDC00 + (unsigned)(cp & 0x3FF));
+        } else {
+            qr_buf_addf(out, "%04X", (unsigned)cp);
+        }
+    }
+    qr_buf_addc(out, '>');
 }

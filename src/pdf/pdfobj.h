@@ -61,6 +61,10 @@ const char *qr_pdf_ws(const char *p, const char *e);
  */
 int qr_pdf_stream(const qr_pdf_file *f, unsigned long num, int raw, qr_buf *out);
 
+/* Appends a PDF text string of UTF-8 s: UTF-16BE in hex, with its byte
+ * order mark (ISO 32000-1 §7.9.2.2). */
+void qr_pdf_text_string(qr_buf *out, const char *s, size_t len);
+
 /* Deflates data into out (zlib, level 9: the same bytes every time). */
 void qr_pdf_deflate(const char *data, size_t len, qr_buf *out);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pdfdraw.h"
+#include "pdfobj.h"
 
 /* The document after cairo ------------------------------------------------
  *
@@ -29,24 +30,6 @@ static const char *S_find(const char *p, size_t len, const char *needle, size_t 
             return p;
     }
     return NULL;
-}
-
-/* A PDF text string in hex, UTF-16BE with its byte order mark. */
-static void S_pdf_text(qr_buf *out, const char *s, size_t len)
-{
-    qr_buf_adds(out, "<FEFF");
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += (size_t)qr_utf8_decode(s + i, len - i, &cp);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            qr_buf_addf(out, "%04X%04X", 0xD800 + (unsigned)(cp >> 10),
-                        0xDC00 + (unsigned)(cp & 0x3FF));
-        } else {
-            qr_buf_addf(out, "%04X", (unsigned)cp);
-        }
-    }
-    qr_buf_addc(out, '>');
 }
 
 /* Object `num`'s dictionary in cairo's file: [*inner, *inner_end) between
@@ -172,7 +155,7 @@ int qr_pdf_update(qr_buf *out, const char *lang, const qr_buf *alts, size_t n_al
             qr_buf_addf(&upd, "%lu 0 obj\n<<", num);
             qr_buf_add(&upd, in, (size_t)(in_end - in));
             qr_buf_adds(&upd, "   /Alt ");
-            S_pdf_text(&upd, alt, alen);
+            qr_pdf_text_string(&upd, alt, alen);
             qr_buf_adds(&upd, "\n>>\nendobj\n");
         }
         alt += alen + 1;

@@ -304,36 +304,6 @@ static int S_regrey(S_update *u, unsigned long num)
     return 0;
 }
 
-/* A PDF text string, UTF-16BE in hex. */
-static void S_text(qr_buf *out, const char *s)
-{
-    qr_buf_adds(out, "<FEFF");
-    size_t len = strlen(s);
-    for (size_t i = 0; i < len;) {
-        uint32_t cp;
-        i += (size_t)qr_utf8_decode(s + i, len - i, &cp);
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            qr_buf_addf(out, "%04X%04X", 0xD800 + (unsigned)(cp >> 10),
-                        0xDC00 + (unsigned)(cp & 0x3FF));
-        } else {
-            qr_buf_addf(out, "%04X", (unsigned)cp);
-        }
-    }
-    qr_buf_addc(out, '>');
-}
-
-static void S_authors(const qr_meta *m, qr_buf *out)
-{
-    for (int i = 0; i < m->n_creators; i++) {
-        if (m->creators[i].role && strcmp(m->creators[i].role, "aut") != 0)
-            continue;
-        if (out->len)
-            qr_buf_adds(out, ", ");
-        qr_buf_adds(out, m->creators[i].name);
-    }
-}
-
 static void S_keywords(const qr_meta *m, qr_buf *out)
 {
     for (int i = 0; i < m->n_subjects; i++) {
@@ -373,7 +343,7 @@ static void S_xmp(const qr_pdfx *x, const char *doc_id, const char *producer, qr
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     snprintf(id, sizeof id, "uuid:%s", doc_id);
     qr_buf authors = QR_BUF_INIT, keywords = QR_BUF_INIT;
-    S_authors(m, &authors);
+    qr_meta_authors(m, &authors);
     S_keywords(m, &keywords);
     xmlBufferPtr xb = xmlBufferCreate();
     xmlTextWriterPtr w = xmlNewTextWriterMemory(xb, 0);
@@ -635,8 +605,9 @@ int qr_pdfx_convert(qr_buf *pdf, const qr_pdfx *x, qr_error *err)
         S_copy_ctx ic = {pdf, info_skip};
         qr_pdf_each(id, S_copy_fn, &ic);
     }
+    const char *title = x->meta->title ? x->meta->title : "Untitled";
     qr_buf_adds(pdf, "   /Title ");
-    S_text(pdf, x->meta->title ? x->meta->title : "Untitled");
+    qr_pdf_text_string(pdf, title, strlen(title));
     qr_buf_addf(pdf, "\n   /Producer (%s)\n   /Trapped /False\n"
                      "   /GTS_PDFXVersion (PDF/X-4)\n>>\nendobj\n",
                 producer);
