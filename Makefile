@@ -171,7 +171,7 @@ tests/runner-%: $(TEST_SRC:.c=.%.o) $(LIB_SRC:.c=.%.o)
 # LeakSanitizer: tests/lsan.supp (fontconfig patterns it cannot see).
 SAN_ENV_asan  := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 asan ubsan: %: quire-% tests/runner-%
-	$(SAN_ENV_$*) QUIRE=./quire-$* tests/runner-$*
+	$(SAN_ENV_$*) QUIRE=./quire-$* tests/runner-$* -j $(CHECK_JOBS)
 
 # Memcheck of a whole build of the seed book: no error, no leak
 # (VALGRIND_BUILD_ARGS="-f epub": one format only). tests/valgrind.supp names

@@ -160,6 +160,7 @@ static int S_parallel(int jobs, int progress)
                 pid_t sp = fork();
                 if (sp == 0) {
                     close(one[0]);
+                    passed = failed = skipped = 0; /* this suite's alone */
                     S_run_suite(i, progress);
                     fflush(stderr);
                     fflush(stdout);
