@@ -501,23 +501,6 @@ static const S_case cases[] = {
      "x.md/seeds: error: no manuscript folder", NULL, NULL},
 };
 
-/* Entries of a folder less . and ..; *tmp set when one is a temporary
- * (*.tmp.*). -1: no folder. */
-static int S_entries(const char *dir, int *tmp)
-{
-    qr_buf ls = QR_BUF_INIT;
-    const char *argv[] = {"ls", "-A", dir, NULL};
-    int n = -1;
-    *tmp = 0;
-    if (qt_run(argv, NULL, &ls, NULL) == 0) {
-        n = 0;
-        for (size_t i = 0; i < ls.len; i++)
-            n += ls.ptr[i] == '\n';
-        *tmp = strstr(ls.ptr, ".tmp.") != NULL;
-    }
-    qr_buf_release(&ls);
-    return n;
-}
 
 /* Whether every line of err holds `allowed` (the one warning a case may
  * give). */
@@ -590,7 +573,7 @@ static void S_run_case(const S_case *c, int index)
     if (r.max_rss_kb > S_MAX_RSS_KB * large)
         qt_fail(__FILE__, __LINE__, "%s: %ld MB of memory, more than %ld GB", c->name,
                 r.max_rss_kb / 1024, large);
-    int tmp, n = S_entries(dist.ptr, &tmp);
+    int tmp, n = qt_entries(dist.ptr, &tmp);
     if (c->status != 0 && n > 0)
         qt_fail(__FILE__, __LINE__, "%s: %d files in dist/ after an error", c->name, n);
     if (c->status == 0 && (n != 2 || tmp))
@@ -667,7 +650,7 @@ static void S_check_whole(const char *what, const char *dist)
 {
     qr_buf epub = QR_BUF_INIT, pdf = QR_BUF_INIT, nav = QR_BUF_INIT, text = QR_BUF_INIT;
     int tmp, docs = 0;
-    int n = S_entries(dist, &tmp);
+    int n = qt_entries(dist, &tmp);
     if (n != 2 || tmp)
         qt_fail(__FILE__, __LINE__, "%s: %d files in dist/%s", what, n,
                 tmp ? ", a temporary among them" : "");

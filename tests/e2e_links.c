@@ -249,20 +249,6 @@ static int S_apply(const char *dir, const S_op *op)
     return rc;
 }
 
-/* Number of entries in a folder less . and .. (-1: no folder). */
-static int S_entries(const char *dir)
-{
-    qr_buf ls = QR_BUF_INIT;
-    const char *argv[] = {"ls", "-A", dir, NULL};
-    int n = -1;
-    if (qt_run(argv, NULL, &ls, NULL) == 0) {
-        n = 0;
-        for (size_t i = 0; i < ls.len; i++)
-            n += ls.ptr[i] == '\n';
-    }
-    qr_buf_release(&ls);
-    return n;
-}
 
 /* Expands "@x" to dir/x into buf; returns the argument to pass. */
 static const char *S_arg(const char *dir, const char *arg, qr_buf *buf)
@@ -296,7 +282,7 @@ static void S_run_case(const S_case *c, int index)
     for (int i = 0; i < n; i++)
         qr_buf_release(&bufs[i]);
     qr_buf_addf(&dist, "%s/%s", dir.ptr, c->dist);
-    int entries = S_entries(dist.ptr);
+    int entries = qt_entries(dist.ptr, NULL);
     if (status != c->status || (c->message && !strstr(r.err.ptr, c->message)))
         qt_fail(__FILE__, __LINE__, "%s: expected exit %d and \"%s\"\n  got exit %d and \"%s\"",
                 c->name, c->status, c->message ? c->message : "", status, r.err.ptr);

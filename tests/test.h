@@ -72,6 +72,9 @@ int qt_write(const char *path, const char *data, size_t len);
 size_t qt_past_credits(const char *s, size_t len, size_t at);
 /* Whether two files have the same bytes. */
 int qt_same_file(const char *a, const char *b);
+/* Entries in a folder less . and .. (-1: no folder); *tmp (may be NULL)
+ * tells whether a temporary (NAME.tmp.*) is among them. */
+int qt_entries(const char *dir, int *tmp);
 /* Character protrusion: the right-hand amount of cp in the body font's
  * table (fonts/EBGaramond12.protrusion), thousandths of an em, 0 when it
  * has none; and the last character of a word pdftotext -bbox wrote

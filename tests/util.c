@@ -265,3 +265,21 @@ uint32_t qt_last_char(const char *p, const char *end)
         qr_utf8_decode(q, (size_t)(end - q), &cp);
     return cp;
 }
+
+int qt_entries(const char *dir, int *tmp)
+{
+    qr_buf ls = QR_BUF_INIT;
+    const char *argv[] = {"ls", "-A", dir, NULL};
+    int n = -1;
+    if (tmp)
+        *tmp = 0;
+    if (qt_run(argv, NULL, &ls, NULL) == 0) {
+        n = 0;
+        for (size_t i = 0; i < ls.len; i++)
+            n += ls.ptr[i] == '\n';
+        if (tmp)
+            *tmp = strstr(ls.ptr, ".tmp.") != NULL;
+    }
+    qr_buf_release(&ls);
+    return n;
+}
