@@ -35,7 +35,7 @@ TEST_SRC := $(sort $(wildcard tests/*.c tests/unit/*.c))
 TEST_OBJ := $(TEST_SRC:.c=.o)
 DEPS     := $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(CLI_OBJ:.o=.d) src/main.d
 
-.PHONY: all deps test-deps book check bench bench-deps clean format lint \
+.PHONY: all deps test-deps book check bench bench-watch bench-deps clean format lint \
 	install uninstall dist version
 .DEFAULT_GOAL := all
 
@@ -136,6 +136,11 @@ check: test-deps quire tests/runner
 # installs the peers: pandoc, xelatex, WeasyPrint (Debian), Typst (npm).
 bench: quire tests/bench/pdfquality
 	tests/bench/bench.sh
+
+# The watch table alone: a full build against a one-word rebuild (BOOK=FILE,
+# default War and Peace from CORPUS; RUNS=N).
+bench-watch: quire
+	tests/bench/watch.sh ./quire $(or $(BOOK),$(or $(CORPUS),../shared/corpus)/war-and-peace.txt) $(or $(RUNS),5)
 
 tests/bench/pdfquality: tests/bench/pdfquality.c
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(WARN) -O2 -o $@ $< \

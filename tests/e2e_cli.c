@@ -386,25 +386,6 @@ static void test_diagnostics(void)
     qr_buf_release(&err);
 }
 
-/* Waits up to `secs` for the file to hold `needle` `count` times; returns
- * whether it did. */
-static int S_wait_for(const char *path, const char *needle, int count, int secs)
-{
-    for (int tries = 0; tries <= secs * 20; tries++) { /* once at least */
-        qr_buf b = QR_BUF_INIT;
-        int n = 0;
-        if (qt_read(path, &b) == 0)
-            for (const char *p = b.ptr; (p = strstr(p, needle)); p++)
-                n++;
-        qr_buf_release(&b);
-        if (n >= count)
-            return 1;
-        struct timespec ts = {0, 50 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    return 0;
-}
-
 /* Whether the EPUB at path has `word` in its text. */
 static int S_epub_has(const char *path, const char *word)
 {
@@ -444,17 +425,17 @@ static void test_watch(void)
         execl(S_quire(), S_quire(), "watch", "-f", "epub", dir.ptr, (char *)NULL);
         _exit(127);
     }
-    if (!S_wait_for(log.ptr, "Ctrl-C stops", 1, 60)) {
+    if (!qt_wait_for(log.ptr, "Ctrl-C stops", 1, 60)) {
         qt_fail(__FILE__, __LINE__, "watch did not start");
         goto stop;
     }
-    CHECK(S_wait_for(log.ptr, "] built in", 1, 1));
+    CHECK(qt_wait_for(log.ptr, "] built in", 1, 1));
     CHECK(!S_epub_has(epub.ptr, "Moonrakers"));
     /* an edit: a rebuild line naming the file, the word in the book */
     CHECK_INT_EQ(qt_read(ch.ptr, &text), 0);
     qr_buf_adds(&text, "\nThe Moonrakers sailed at dawn.\n");
     CHECK_INT_EQ(qt_write(ch.ptr, text.ptr, text.len), 0);
-    if (!S_wait_for(log.ptr, "01-first-chapter.md changed: built in", 1, 60)) {
+    if (!qt_wait_for(log.ptr, "01-first-chapter.md changed: built in", 1, 60)) {
         qt_fail(__FILE__, __LINE__, "no rebuild line after an edit");
         goto stop;
     }
@@ -463,11 +444,11 @@ static void test_watch(void)
     /* a bad edit: the diagnostic, a failed line, the last good book kept */
     qr_buf_adds(&text, "A \001 control character.\n");
     CHECK_INT_EQ(qt_write(ch.ptr, text.ptr, text.len), 0);
-    if (!S_wait_for(log.ptr, "build failed (exit 65)", 1, 60)) {
+    if (!qt_wait_for(log.ptr, "build failed (exit 65)", 1, 60)) {
         qt_fail(__FILE__, __LINE__, "no failure line after a bad edit");
         goto stop;
     }
-    CHECK(S_wait_for(log.ptr, "01-first-chapter.md:", 1, 1));
+    CHECK(qt_wait_for(log.ptr, "01-first-chapter.md:", 1, 1));
     CHECK_INT_EQ(qt_read(epub.ptr, &now), 0);
     CHECK(now.len == good.len && memcmp(now.ptr, good.ptr, now.len) == 0);
     /* a burst of saves (a stylesheet, book.yaml, the chapter) is one build */
@@ -485,16 +466,16 @@ static void test_watch(void)
     qr_buf_adds(&yaml, "# edited\n");
     qt_write(p.ptr, yaml.ptr, yaml.len);
     qt_write(ch.ptr, text.ptr, text.len);
-    CHECK(S_wait_for(log.ptr, "changed: built in", 2, 60));
+    CHECK(qt_wait_for(log.ptr, "changed: built in", 2, 60));
     struct timespec ts = {1, 0};
     nanosleep(&ts, NULL);
-    CHECK(!S_wait_for(log.ptr, "changed: built in", 3, 0));
+    CHECK(!qt_wait_for(log.ptr, "changed: built in", 3, 0));
     /* a save by rename (sed -i, many editors): the manuscript is named,
      * not the temporary file */
     char sed[2048];
     snprintf(sed, sizeof sed, "sed -i 's/Moonrakers/Moonrunners/' '%s'", ch.ptr);
     CHECK_INT_EQ(S_sh(sed, NULL, NULL), 0);
-    CHECK(S_wait_for(log.ptr, "01-first-chapter.md changed: built in", 3, 60));
+    CHECK(qt_wait_for(log.ptr, "01-first-chapter.md changed: built in", 3, 60));
     CHECK(S_epub_has(epub.ptr, "Moonrunners"));
     qr_buf_release(&p);
     qr_buf_release(&css);

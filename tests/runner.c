@@ -90,6 +90,7 @@ static const struct {
     {"pagelist", suite_pagelist},
     {"tagged", suite_tagged},
     {"cli", suite_cli},
+    {"watch", suite_watch},
     {"install", suite_install},
     {"print", suite_print},
     {"corpus", suite_corpus},

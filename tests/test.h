@@ -70,6 +70,9 @@ int qt_write(const char *path, const char *data, size_t len);
  * START line) opens with the producers' credit ("Produced by ..."): after
  * that block, which the reader moves to the back with the header. */
 size_t qt_past_credits(const char *s, size_t len, size_t at);
+/* Waits up to `secs` (polling) for the file to hold `needle` `count`
+ * times; returns whether it did. A log a child process writes (watch). */
+int qt_wait_for(const char *path, const char *needle, int count, int secs);
 /* Whether two files have the same bytes. */
 int qt_same_file(const char *a, const char *b);
 /* Entries in a folder less . and .. (-1: no folder); *tmp (may be NULL)
@@ -174,6 +177,7 @@ void suite_regress(void);
 void suite_pagelist(void);
 void suite_tagged(void);
 void suite_cli(void);
+void suite_watch(void);
 void suite_install(void);
 void suite_print(void);
 void suite_corpus(void);

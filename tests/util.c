@@ -11,6 +11,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -103,6 +104,23 @@ int qt_write(const char *path, const char *data, size_t len)
         return -1;
     size_t n = fwrite(data, 1, len, f);
     return fclose(f) == 0 && n == len ? 0 : -1;
+}
+
+int qt_wait_for(const char *path, const char *needle, int count, int secs)
+{
+    for (int tries = 0; tries <= secs * 20; tries++) { /* once at least */
+        qr_buf b = QR_BUF_INIT;
+        int n = 0;
+        if (qt_read(path, &b) == 0)
+            for (const char *p = b.ptr; (p = strstr(p, needle)); p++)
+                n++;
+        qr_buf_release(&b);
+        if (n >= count)
+            return 1;
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    return 0;
 }
 
 int qt_same_file(const char *a, const char *b)

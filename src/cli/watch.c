@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "typeset/layoutcache.h"
 
 #define QR_WATCH_QUIET_MS 150
 /* folders below the project watched, at most (inotify watches cost kernel memory) */
@@ -202,7 +203,9 @@ static int S_wait(watcher *w, qr_buf *what)
     return 0;
 }
 
-/* One build, and its line: the time, what changed, the outcome. */
+/* One build, and its line: the time, what changed, the outcome, and how
+ * many paragraphs the layout cache gave back (on the first build, those a
+ * book repeats). */
 static void S_build(int argc, char **argv, const options *opt, const char *what)
 {
     struct timespec t0, t1;
@@ -210,7 +213,13 @@ static void S_build(int argc, char **argv, const options *opt, const char *what)
     S_building = 1;
     int rc = qr_cli_run(CMD_BUILD, argc, argv, opt);
     S_building = 0;
+    qr_layout_cache_end_build(opt->print.cache, rc != 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    size_t reused, total;
+    qr_layout_cache_counts(opt->print.cache, &reused, &total);
+    char cached[64] = "";
+    if (total > 0)
+        snprintf(cached, sizeof cached, " (%zu of %zu paragraphs reused)", reused, total);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     time_t now = time(NULL);
     struct tm tm;
@@ -218,8 +227,8 @@ static void S_build(int argc, char **argv, const options *opt, const char *what)
     char stamp[16];
     strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
     if (rc == 0)
-        printf("[%s] %s%sbuilt in %.2f s\n", stamp, what ? what : "", what ? " changed: " : "",
-               secs);
+        printf("[%s] %s%sbuilt in %.2f s%s\n", stamp, what ? what : "", what ? " changed: " : "",
+               secs, cached);
     else
         printf("[%s] %s%sbuild failed (exit %d) in %.2f s; the last good book stays\n", stamp,
                what ? what : "", what ? " changed: " : "", rc, secs);
@@ -229,6 +238,7 @@ static void S_build(int argc, char **argv, const options *opt, const char *what)
 int qr_cli_watch(int argc, char **argv, const options *cli_opt)
 {
     options opt = *cli_opt;
+    opt.print.cache = NULL;
     if (opt.check) {
         fprintf(stderr, "quire: error: watch writes the book; --check is for quire build\n");
         return QR_EX_USAGE;
@@ -265,6 +275,8 @@ int qr_cli_watch(int argc, char **argv, const options *cli_opt)
         qr_buf_adds(&out, opt.out_dir);
     else
         qr_buf_addf(&out, "%s/dist", project && argc ? argv[0] : ".");
+    /* each build sets again only the paragraphs that changed */
+    opt.print.cache = qr_layout_cache_new();
     S_build(argc, argv, &opt, NULL);
     /* after the first build, the output exists: its folder is not watched
      * (or, for -o NAME.epub, the events of that file are left out) */
@@ -292,6 +304,7 @@ int qr_cli_watch(int argc, char **argv, const options *cli_opt)
         free(w.dirs[i]);
     free(w.dirs);
     free(w.out_real);
+    qr_layout_cache_free(opt.print.cache);
     qr_buf_release(&what);
     qr_buf_release(&out);
     return rc;

@@ -14,6 +14,7 @@
 typedef struct entry {
     const qr_shape *shape; /* NULL: empty slot */
     uint64_t hash;
+    int missing; /* glyphs no font has */
 } entry;
 
 struct qr_fonts {
@@ -32,9 +33,12 @@ struct qr_fonts {
     PangoGlyphString **owned; /* glyph strings to free */
     size_t n_owned, cap_owned;
     HyphenDict *hyph;
-    /* characters warned about */
+    /* characters warned about; shapes returned that have glyphs no font
+     * has (qr_fonts_missing_met) */
     uint32_t warned[64];
     int n_warned;
+    unsigned long missing_met;
+    const char *lang_tag;
     /* character protrusion: the table of each font met so far */
     const char *fonts_dir;
     struct S_hang_font {
@@ -83,6 +87,18 @@ static HyphenDict *S_load_hyphen(const char *lang)
             return hnj_hyphen_load(path);
     }
     return NULL;
+}
+
+/* CJK text breaks between characters, without patterns */
+static void S_warn_patterns(const qr_fonts *f)
+{
+    const char *lang = f->lang_tag;
+    if (!f->hyph && strncmp(lang, "ja", 2) != 0 && strncmp(lang, "zh", 2) != 0 &&
+        strncmp(lang, "ko", 2) != 0)
+        qr_warn(NULL, 0, 0,
+                "no hyphenation patterns for the language '%s' in /usr/share/hyphen (Debian's "
+                "hyphen-* packages): the PDF is set without hyphenation",
+                lang);
 }
 
 qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *err)
@@ -146,14 +162,9 @@ qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *
         goto fail;
     f->n_slots = 1 << 14;
     f->slots = xcalloc(f->n_slots, sizeof(entry));
-    f->hyph = S_load_hyphen(lang ? lang : "en");
-    /* CJK text breaks between characters, without patterns */
-    if (!f->hyph && strncmp(lang ? lang : "en", "ja", 2) != 0 &&
-        strncmp(lang ? lang : "en", "zh", 2) != 0 && strncmp(lang ? lang : "en", "ko", 2) != 0)
-        qr_warn(NULL, 0, 0,
-                "no hyphenation patterns for the language '%s' in /usr/share/hyphen (Debian's "
-                "hyphen-* packages): the PDF is set without hyphenation",
-                lang ? lang : "en");
+    f->lang_tag = qr_arena_strdup(f->arena, lang ? lang : "en");
+    f->hyph = S_load_hyphen(f->lang_tag);
+    S_warn_patterns(f);
     return f;
 fail:
     qr_fonts_free(f);
@@ -238,6 +249,22 @@ void qr_fonts_free(qr_fonts *f)
     free(f);
 }
 
+void qr_fonts_new_build(qr_fonts *f)
+{
+    f->n_warned = 0;
+    S_warn_patterns(f);
+}
+
+size_t qr_fonts_n_shapes(const qr_fonts *f)
+{
+    return f->n_used;
+}
+
+unsigned long qr_fonts_missing_met(const qr_fonts *f)
+{
+    return f->missing_met;
+}
+
 PangoContext *qr_fonts_context(qr_fonts *f)
 {
     return f->ctx;
@@ -268,8 +295,10 @@ PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size)
     return d;
 }
 
-static void S_warn_missing(qr_fonts *f, const char *text, int len, const PangoGlyphString *g)
+/* Returns whether the glyphs show a character no font has. */
+static int S_warn_missing(qr_fonts *f, const char *text, int len, const PangoGlyphString *g)
 {
+    int missing = 0;
     for (int i = 0; i < g->num_glyphs; i++) {
         if (!(g->glyphs[i].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
             continue;
@@ -278,6 +307,7 @@ static void S_warn_missing(qr_fonts *f, const char *text, int len, const PangoGl
         qr_utf8_decode(text + b, (size_t)(len - b), &cp);
         if (cp == 0 || cp == '\n' || cp == 0x2028 || cp == 0xAD)
             continue;
+        missing = 1;
         int seen = 0;
         for (int k = 0; k < f->n_warned && !seen; k++)
             seen = f->warned[k] == cp;
@@ -288,6 +318,7 @@ static void S_warn_missing(qr_fonts *f, const char *text, int len, const PangoGl
         qr_warn(NULL, 0, 0, "no font has the character U+%04X '%.*s': it prints as a box",
                 (unsigned)cp, qr_utf8_decode(text + b, (size_t)(len - b), &cp), text + b);
     }
+    return missing;
 }
 
 static void S_grow(qr_fonts *f)
@@ -315,8 +346,13 @@ const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const
     for (; f->slots[k].shape; k = (k + 1) & (f->n_slots - 1)) {
         const qr_shape *s = f->slots[k].shape;
         if (f->slots[k].hash == h && s->font == analysis->font && s->len == len &&
-            memcmp(s->text, text, (size_t)len) == 0)
+            memcmp(s->text, text, (size_t)len) == 0) {
+            if (f->slots[k].missing) { /* warned once a build, as the first time */
+                f->missing_met++;
+                S_warn_missing(f, s->text, len, s->glyphs);
+            }
             return s;
+        }
     }
     qr_shape *s = qr_arena_alloc(f->arena, sizeof *s);
     s->font = g_object_ref(analysis->font);
@@ -326,7 +362,8 @@ const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const
     pango_shape_with_flags(s->text, len, s->text, len, analysis, s->glyphs, PANGO_SHAPE_NONE);
     s->width = (double)pango_glyph_string_get_width(s->glyphs) / PANGO_SCALE;
     s->rtl = analysis->level & 1;
-    S_warn_missing(f, s->text, len, s->glyphs);
+    f->slots[k].missing = S_warn_missing(f, s->text, len, s->glyphs);
+    f->missing_met += (unsigned long)f->slots[k].missing;
     if (f->n_owned == f->cap_owned) {
         f->cap_owned = f->cap_owned ? f->cap_owned * 2 : 1024;
         f->owned = xrealloc(f->owned, f->cap_owned * sizeof *f->owned);

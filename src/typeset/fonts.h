@@ -32,6 +32,14 @@ typedef struct qr_fonts qr_fonts;
 qr_fonts *qr_fonts_new(const qr_print_options *opt, const char *lang, qr_error *err);
 void qr_fonts_free(qr_fonts *f);
 PangoContext *qr_fonts_context(qr_fonts *f);
+/* For fonts kept from one build to the next (layoutcache.c): warns again,
+ * in the next build, what a new qr_fonts would (no hyphenation patterns; a
+ * character no font has, once each). */
+void qr_fonts_new_build(qr_fonts *f);
+/* Words shaped and kept so far. */
+size_t qr_fonts_n_shapes(const qr_fonts *f);
+/* How many times a shape showing a character no font has was returned. */
+unsigned long qr_fonts_missing_met(const qr_fonts *f);
 
 /* Borrowed: a font description for a face at a size (points). */
 PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutcache.h"
 #include "pagebuild.h"
 
 /* Pages ----------------------------------------------------------------- */
@@ -78,6 +79,9 @@ static double S_hang_width(size_t line, void *ctx)
 
 int qr_pb_break(pb *b, pblock *bl, int looseness)
 {
+    if (qr_lc_lines_get(b, bl, looseness)) /* an earlier build's (quire watch) */
+        return 0;
+    int rebuilt = 0;
     qr_break_params p = b->opt->breaking;
     p.looseness = looseness;
     if (bl->para.style.align != QR_ALIGN_JUSTIFY)
@@ -133,6 +137,7 @@ int qr_pb_break(pb *b, pblock *bl, int looseness)
             free(lines);
             lines = cut;
             n = m;
+            rebuilt = 1;
         } else {
             qr_para_free(&para);
             free(cut);
@@ -146,6 +151,8 @@ int qr_pb_break(pb *b, pblock *bl, int looseness)
     bl->lines = lines;
     bl->n_lines = n;
     bl->looseness = looseness;
+    if (!rebuilt)
+        qr_lc_lines_put(b, bl, looseness);
     return 0;
 }
 

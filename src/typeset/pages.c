@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layoutcache.h"
 #include "pagebuild.h"
 
 void qr_print_options_default(qr_print_options *o)
@@ -127,10 +128,12 @@ qr_layout *qr_typeset(const qr_doc *doc, const qr_print_options *opt, qr_error *
     b.lay = lay;
     b.err = err;
     const qr_meta *m = qr_doc_meta_const(doc);
-    b.fonts = qr_fonts_new(opt, m->language ? m->language : "en", err);
+    const char *lang = m->language ? m->language : "en";
+    b.fonts = opt->cache ? qr_lc_fonts(opt->cache, opt, lang, err) : qr_fonts_new(opt, lang, err);
     if (!b.fonts)
         goto fail;
-    lay->fonts = b.fonts;
+    if (!opt->cache)
+        lay->fonts = b.fonts; /* else the cache's */
     b.measure = opt->page_w - opt->inner - opt->outer;
     b.text_h = opt->page_h - opt->top - opt->bottom;
     if (b.measure < opt->font_size * 8 || b.text_h < opt->leading * 4) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "layoutcache.h"
 #include "para.h"
 
 static qr_item *S_item(qr_para *p, qr_item_type type)
@@ -591,6 +592,32 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     return 0;
 }
 
+/* A paragraph's key in the layout cache (which keeps a table for each
+ * fonts and options): its style's bytes and its decorations' (pointers
+ * cleared, the strings they point to added), so that a field added to
+ * either is in the key; its language, its markup's attributes, its text. */
+static void S_cache_key(qr_buf *key, const qr_buf *text, PangoAttrList *attrs, const segs *sg,
+                        const qr_para_style *st, const char *lang)
+{
+    qr_para_style s;
+    memcpy(&s, st, sizeof s);
+    s.label = NULL;
+    qr_buf_add(key, &s, sizeof s);
+    qr_lc_key_str(key, st->label);
+    qr_lc_key_str(key, lang);
+    for (size_t i = 0; i < sg->n; i++) {
+        seg d;
+        memcpy(&d, &sg->v[i], sizeof d);
+        d.uri = NULL;
+        qr_buf_add(key, &d, sizeof d);
+        qr_lc_key_str(key, sg->v[i].uri);
+    }
+    char *a = pango_attr_list_to_string(attrs);
+    qr_lc_key_str(key, a);
+    g_free(a);
+    qr_buf_add(key, text->ptr, text->len);
+}
+
 int qr_para_build(qr_fonts *f, const qr_node *node, const qr_para_style *st,
                   const qr_print_options *opt, const char *lang, qr_para *p)
 {
@@ -599,7 +626,19 @@ int qr_para_build(qr_fonts *f, const qr_node *node, const qr_para_style *st,
     segs sg = {0};
     qr_para src = {0}; /* its sources, kept past S_build's reset */
     S_collect(node, st, &text, attrs, &sg, f, &src);
-    int rc = S_build(f, text.ptr, (int)text.len, attrs, &sg, st, opt, lang, p);
+    qr_buf key = QR_BUF_INIT; /* for the layout cache: what S_build reads */
+    if (opt && opt->cache)
+        S_cache_key(&key, &text, attrs, &sg, st, lang);
+    int rc = 0;
+    if (!key.len || !qr_lc_para_get(opt->cache, f, &key, st, p)) {
+        unsigned long missing = qr_fonts_missing_met(f);
+        rc = S_build(f, text.ptr, (int)text.len, attrs, &sg, st, opt, lang, p);
+        /* a paragraph with a character no font has is set again each
+         * build, so that each build warns of it */
+        if (key.len && rc == 0 && qr_fonts_missing_met(f) == missing)
+            qr_lc_para_put(opt->cache, f, &key, p);
+    }
+    qr_buf_release(&key);
     p->srcs = src.srcs;
     p->n_srcs = src.n_srcs;
     p->cap_srcs = src.cap_srcs;

@@ -66,6 +66,9 @@ typedef struct qr_para {
     qr_para_style style;
     qr_para_src *srcs; /* in order of start; none: no text from the document */
     size_t n_srcs, cap_srcs;
+    /* its entry in the layout cache (borrowed; its lines are kept there
+     * too), or NULL */
+    struct qr_lc_para *cached;
 } qr_para;
 
 /*

@@ -30,6 +30,9 @@ typedef struct qr_print_options {
     /* Called after each chapter is laid out (a progress line); may be NULL. */
     void (*progress)(void *ctx, int done, int total);
     void *progress_ctx;
+    /* What earlier builds set, to reuse (quire watch: layoutcache.h), or
+     * NULL; the layout then borrows its fonts from it. */
+    struct qr_layout_cache *cache;
 } qr_print_options;
 
 /* A5, 20/16/18/22 mm margins, EB Garamond 11 on 14, TeX's defaults. */

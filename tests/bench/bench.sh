@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # make bench: builds each book of a corpus with quire and with the tools a user
-# would pick instead, and prints two tables. Speed: input size, the time of
+# would pick instead, and prints three tables. Speed: input size, the time of
 # each EPUB and PDF (the median of RUNS runs after a warm-up), the ratio to
 # quire's time for the same output, peak memory (the largest process's maximum
 # resident set, from /usr/bin/time) and pages. Quality: every PDF of a book
 # measured the same way from its word boxes by tests/bench/pdfquality.
-# Figures only: nothing here passes or fails on speed or quality.
+# Then a watch table (tests/bench/watch.sh): the largest book built whole
+# against quire watch's rebuild after a one-word change. Figures only:
+# nothing here passes or fails on speed or quality.
 #
 #   CORPUS=DIR        a folder of .txt/.md books (default ../shared/corpus, else tests/corpus)
 #   RUNS=N            timed runs per measurement (default 5; 1 for a quick look)
@@ -192,3 +194,12 @@ while IFS=$'\t' read -r book tool pg _lines _body just space widest cv loose tig
 done < "$tmp/quality"
 echo
 "$pdfquality" -l
+
+# quire watch: the largest book of the corpus (War and Peace in
+# ../shared/corpus) built whole, then again after a one-word change
+echo
+largest=$(ls -S "$corpus"/*.txt "$corpus"/*.md 2>/dev/null | head -1 || true)
+if [ -n "$largest" ]; then
+    echo "Watch (a full quire build against quire watch's rebuild after one word changed; median seconds of $runs; tests/bench/watch.sh)"
+    tests/bench/watch.sh "$quire" "$largest" "$runs"
+fi
