@@ -65,6 +65,25 @@ static int S_counts(const char *log, int n, long *reused, long *total)
     return rc;
 }
 
+/* The paragraphs the layout cache keeps after the log's n-th build (-v:
+ * "the layout cache keeps K paragraphs"), or -1. */
+static long S_kept(const char *log, int n)
+{
+    qr_buf b = QR_BUF_INIT;
+    long kept = -1;
+    const char *p = NULL;
+    if (qt_read(log, &b) == 0) {
+        p = b.ptr;
+        for (int i = 0; i <= n && p; i++)
+            if ((p = strstr(p, "the layout cache keeps ")) != NULL && i < n)
+                p++;
+    }
+    if (p && sscanf(p, "the layout cache keeps %ld", &kept) != 1)
+        kept = -1;
+    qr_buf_release(&b);
+    return kept;
+}
+
 /* Whether the watched book (EPUB and PDF) is what a fresh build makes. */
 static int S_same_as_fresh(const char *book, const char *fresh)
 {
@@ -120,7 +139,7 @@ static void test_watch_reuse(void)
         int null = open("/dev/null", O_RDONLY);
         dup2(null, 0);
         putenv(S_EPOCH);
-        execl(S_quire(), S_quire(), "watch", dir.ptr, (char *)NULL);
+        execl(S_quire(), S_quire(), "watch", "-v", dir.ptr, (char *)NULL);
         _exit(127);
     }
     if (!qt_wait_for(log.ptr, "Ctrl-C stops", 1, 60)) {
@@ -143,6 +162,9 @@ static void test_watch_reuse(void)
     CHECK(total > 500);
     CHECK_INT_EQ(reused, total - 1);
     CHECK(S_same_as_fresh(dir.ptr, fresh.ptr));
+    /* what the build did not use is dropped: the edited paragraph's old
+     * text is not kept, each paragraph the book repeats is kept once */
+    CHECK_INT_EQ(S_kept(log.ptr, 1), total - repeated);
 
     /* the same text, emphasised: that paragraph is set anew */
     CHECK_INT_EQ(S_edit(ch1.ptr, "Write in plain", "Write *in plain*"), 0);
@@ -191,6 +213,8 @@ static void test_watch_reuse(void)
     }
     CHECK_INT_EQ(S_counts(log.ptr, 5, &reused, &total), 0);
     CHECK_INT_EQ(reused, repeated);
+    /* the old font's paragraphs are dropped; the hieroglyph's is not kept */
+    CHECK_INT_EQ(S_kept(log.ptr, 5), total - repeated - 1);
     CHECK(S_same_as_fresh(dir.ptr, fresh.ptr));
 stop:;
     kill(pid, SIGINT);

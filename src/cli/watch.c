@@ -220,6 +220,8 @@ static void S_build(int argc, char **argv, const options *opt, const char *what)
     char cached[64] = "";
     if (total > 0)
         snprintf(cached, sizeof cached, " (%zu of %zu paragraphs reused)", reused, total);
+    qr_note("the layout cache keeps %zu paragraphs for the next build",
+            qr_layout_cache_kept(opt->print.cache));
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     time_t now = time(NULL);
     struct tm tm;

@@ -127,6 +127,14 @@ void qr_layout_cache_counts(const qr_layout_cache *c, size_t *reused, size_t *to
     *total = c->last_total;
 }
 
+size_t qr_layout_cache_kept(const qr_layout_cache *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < c->n_fonts; i++)
+        n += c->fonts[i]->n_used;
+    return n;
+}
+
 void qr_lc_key_str(qr_buf *key, const char *s)
 {
     size_t n = s ? strlen(s) + 1 : 0; /* NULL and "" differ */
@@ -288,7 +296,8 @@ void qr_lc_para_put(qr_layout_cache *c, qr_fonts *f, const qr_buf *key, qr_para 
 
 /* What else than its paragraph the breaking of a block reads: the block's
  * bytes with its pointers and per-build fields cleared (so a field added
- * to pblock is in the key), and the looseness. */
+ * to pblock is in the key), and the looseness. Whatever else qr_pb_break
+ * comes to read (but b->opt, in the fonts' key) must be added here. */
 static void S_lines_key(const pblock *bl, int looseness, qr_buf *key)
 {
     pblock k;

@@ -39,6 +39,8 @@ void qr_layout_cache_end_build(qr_layout_cache *c, int failed);
 /* The last ended build's paragraphs: how many were set (qr_para_build
  * calls that could use the cache) and how many of them came from it. */
 void qr_layout_cache_counts(const qr_layout_cache *c, size_t *reused, size_t *total);
+/* Paragraphs kept for the next build (after qr_layout_cache_end_build). */
+size_t qr_layout_cache_kept(const qr_layout_cache *c);
 
 /* Internal to src/typeset ------------------------------------------------- */
 

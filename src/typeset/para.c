@@ -595,7 +595,9 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
 /* A paragraph's key in the layout cache (which keeps a table for each
  * fonts and options): its style's bytes and its decorations' (pointers
  * cleared, the strings they point to added), so that a field added to
- * either is in the key; its language, its markup's attributes, its text. */
+ * either is in the key; its language, its markup's attributes, its text.
+ * Whatever else S_build comes to read must be added here, or quire watch
+ * would set a paragraph as an earlier build did (tests/e2e_watch.c). */
 static void S_cache_key(qr_buf *key, const qr_buf *text, PangoAttrList *attrs, const segs *sg,
                         const qr_para_style *st, const char *lang)
 {
