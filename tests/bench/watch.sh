@@ -82,6 +82,7 @@ for fmt in both epub; do
     kill -INT "$pid"
     wait "$pid" || true
     pid=
+    cp "$book" "$ms" # the word as it was, for the next format
     printf "$row" "$(basename "$book")" "$([ $fmt = epub ] && echo EPUB || echo EPUB+PDF)" "$bw" "$bc" \
         "$(printf '%s\n' "${rwalls[@]}" | median)" "$(printf '%s\n' "${rcpus[@]}" | median)" "$reused" \
         $((mem / 1024)) $((hwm / 1024))
