@@ -246,7 +246,12 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
                 for (; k < nt && k < j + reach; k++)
                     if (S_eq(rest, rl, tw[k].s, tw[k].len))
                         break;
-                if (k < nt && k < j + reach) {
+                /* the whole word before the tail: the head was another
+                 * word (a running head's "Whale" before "whales") */
+                int whole = 0;
+                for (size_t m = j + 1; m < k && m < nt && !whole; m++)
+                    whole = S_eq(sw[i].s, sw[i].len, tw[m].s, tw[m].len);
+                if (k < nt && k < j + reach && !whole) {
                     i++, j = k + 1, ok = 1;
                     break;
                 }

@@ -541,6 +541,130 @@ static void test_copyright_page(void)
     qr_buf_release(&text);
 }
 
+/* Where the trace of tests/fixtures/pdf-floats puts a word (its first
+ * run) or an image (its path): page, x and y; page 0 when not found. */
+typedef struct tplace {
+    int page;
+    double x, y;
+} tplace;
+
+static tplace S_trace_find(const char *trace, const char *what, int image)
+{
+    tplace t = {0, 0, 0};
+    int page = 0;
+    for (const char *l = trace; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), l);
+        double x, y;
+        char rest[480];
+        if (strncmp(line, "page ", 5) == 0) {
+            page = atoi(line + 5);
+        } else if (sscanf(line, " %lf %lf %479[^\n]", &x, &y, rest) == 3) {
+            char want[128];
+            if (image)
+                snprintf(want, sizeof want, "image");
+            else
+                snprintf(want, sizeof want, "\"%s\"", what);
+            const char *hit = strstr(rest, want);
+            if (hit && (!image || strstr(rest, what)) && (image || !strstr(rest, "artifact"))) {
+                t.page = page;
+                t.x = x;
+                t.y = y;
+                return t;
+            }
+        }
+        l += len + (e != NULL);
+    }
+    return t;
+}
+
+/* The lowest x and y of the body text (no artifacts, no images) on a page
+ * of the trace. */
+static void S_trace_page_extent(const char *trace, int want, double *min_x, double *min_y)
+{
+    int page = 0;
+    *min_x = *min_y = 1e9;
+    for (const char *l = trace; *l;) {
+        const char *e = strchr(l, '\n');
+        size_t len = e ? (size_t)(e - l) : strlen(l);
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), l);
+        double x, y;
+        char rest[480];
+        if (strncmp(line, "page ", 5) == 0) {
+            page = atoi(line + 5);
+        } else if (page == want && sscanf(line, " %lf %lf %479[^\n]", &x, &y, rest) == 3 &&
+                   strchr(rest, '"') && !strstr(rest, "artifact") &&
+                   strncmp(rest, "image", 5) != 0 && strncmp(rest, "EB Garamond Italic", 18) != 0) {
+            if (x < *min_x)
+                *min_x = x;
+            if (y < *min_y)
+                *min_y = y;
+        }
+        l += len + (e != NULL);
+    }
+}
+
+/*
+ * Floats (LaTeX's [tp]): in tests/fixtures/pdf-floats, the lamp does not
+ * fit under the chapter's first paragraph, so the next paragraph (Bravo)
+ * fills that page, indented, and the lamp tops the next page, above all
+ * its text; the chart comes after it; the tower, as tall as a page, is
+ * left waiting at the chapter's end and has a page of its own before the
+ * next chapter.
+ */
+static void test_floats(void)
+{
+    const char *argv[] = {S_quire(), "trace", "tests/fixtures/pdf-floats", NULL};
+    qr_buf out = QR_BUF_INIT, err = QR_BUF_INIT;
+    CHECK_INT_EQ(qt_run(argv, NULL, &out, &err), 0);
+    tplace alpha = S_trace_find(out.ptr, "Alpha", 0), bravo = S_trace_find(out.ptr, "Bravo", 0);
+    tplace lamp = S_trace_find(out.ptr, "images/lamp.png", 1);
+    tplace chart = S_trace_find(out.ptr, "images/chart.png", 1);
+    tplace tower = S_trace_find(out.ptr, "images/tower.png", 1);
+    tplace delta = S_trace_find(out.ptr, "Delta", 0), echo = S_trace_find(out.ptr, "Echo", 0);
+    CHECK(alpha.page > 0 && bravo.page > 0 && lamp.page > 0 && chart.page > 0);
+    CHECK(tower.page > 0 && delta.page > 0 && echo.page > 0);
+    /* the text after the lamp fills the lamp's paragraph's page */
+    CHECK_INT_EQ(bravo.page, alpha.page);
+    CHECK_INT_EQ(lamp.page, alpha.page + 1);
+    double min_x, min_y;
+    S_trace_page_extent(out.ptr, lamp.page, &min_x, &min_y);
+    if (min_y < lamp.y)
+        qt_fail(__FILE__, __LINE__, "text at y %.2f above the floated figure at %.2f", min_y,
+                lamp.y);
+    /* the paragraph after a floated figure keeps its indent */
+    S_trace_page_extent(out.ptr, bravo.page, &min_x, &min_y);
+    if (bravo.x < min_x + 5)
+        qt_fail(__FILE__, __LINE__, "the paragraph after the lamp is not indented (x %.2f, %.2f)",
+                bravo.x, min_x);
+    /* figures keep their order */
+    CHECK(chart.page > lamp.page || (chart.page == lamp.page && chart.y > lamp.y));
+    /* the tower: after the chapter's last text, alone, before the next */
+    CHECK(tower.page > delta.page);
+    CHECK(tower.page < echo.page);
+    S_trace_page_extent(out.ptr, tower.page, &min_x, &min_y);
+    if (min_y < 1e9)
+        qt_fail(__FILE__, __LINE__, "text on the tower's own page %d", tower.page);
+    /* --stats counts them */
+    qr_buf dir = QR_BUF_INIT;
+    qt_scratch("pdf-floats", &dir);
+    const char *fixture = "tests/fixtures/pdf-floats";
+    const char *sargv[] = {S_quire(), "build", "--stats", "-q",    "-f",
+                           "pdf",     "-o",    dir.ptr,   fixture, NULL};
+    qr_buf_reset(&out);
+    qr_buf_reset(&err);
+    CHECK_INT_EQ(qt_run(sargv, NULL, &out, &err), 0);
+    qr_buf_release(&dir);
+    if (!strstr(out.ptr, "figures floated to a later page: 2") &&
+        !strstr(err.ptr, "figures floated to a later page: 2"))
+        qt_fail(__FILE__, __LINE__, "--stats: %s%s", out.ptr, err.ptr);
+    qr_buf_release(&out);
+    qr_buf_release(&err);
+}
+
 /* Builder helpers. */
 static void S_text(qr_builder *b, const char *s)
 {
@@ -657,6 +781,84 @@ done:
     qr_doc_free(doc);
 }
 
+/*
+ * Scene breaks between paragraphs of four lines or more (so two lines can
+ * always go over with the ornament): no ornament heads a page, and each
+ * has a line of space above and below it. (One left at a page's foot stays
+ * there unless a paragraph re-broken takes it over: moving four lines or
+ * more would end the page too early.)
+ */
+static void test_scene_breaks(void)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_meta *m = qr_doc_meta(doc);
+    m->title = "Breaks";
+    m->language = "en";
+    qr_builder b;
+    qr_builder_init(&b, doc);
+    qr_builder_enter(&b, QR_NODE_CHAPTER);
+    qr_builder_enter(&b, QR_NODE_HEADING);
+    S_text(&b, "Breaks");
+    qr_builder_leave(&b);
+    const char *filler = "The lamp was trimmed and the glass was wiped before the sun went down. ";
+    unsigned seed = 11;
+    for (int i = 0; i < 60; i++) {
+        if (i > 0)
+            qr_builder_enter(&b, QR_NODE_SCENE_BREAK); /* a leaf */
+        qr_builder_enter(&b, QR_NODE_PARAGRAPH);
+        seed = seed * 1103515245u + 12345u;
+        int n = 6 + (int)(seed >> 16) % 10; /* 6-15 sentences: 4 lines or more */
+        for (int k = 0; k < n; k++)
+            S_text(&b, filler);
+        qr_builder_leave(&b);
+    }
+    qr_builder_leave(&b);
+    qr_builder_finish(&b);
+    qr_print_options o;
+    qr_print_options_default(&o);
+    o.fonts_dir = "fonts";
+    qr_error err;
+    qr_error_clear(&err);
+    qr_layout *lay = qr_typeset(doc, &o, &err);
+    CHECK(lay != NULL);
+    int ornaments = 0;
+    for (size_t p = 0; lay && p < lay->n_pages; p++) {
+        const qr_page *pg = &lay->pages[p];
+        double first = 1e9, last = -1e9;
+        for (size_t k = 0; k < pg->n_runs; k++) {
+            const qr_run *r = &pg->runs[k];
+            if (r->body && r->y < first)
+                first = r->y;
+            if (r->body && r->y > last)
+                last = r->y;
+        }
+        for (size_t k = 0; k < pg->n_runs; k++) {
+            const qr_run *r = &pg->runs[k];
+            const char *t = r->shape->text + r->b0;
+            if (!r->artifact || (strncmp(t, "\xE2\x81\x82", 3) != 0 && t[0] != '*'))
+                continue;
+            ornaments++;
+            if (r->y < first)
+                qt_fail(__FILE__, __LINE__, "page %zu: the ornament at y %.2f heads the page",
+                        p + 1, r->y);
+            /* no body line within a line and a half of it */
+            for (size_t q = 0; q < pg->n_runs; q++) {
+                const qr_run *l = &pg->runs[q];
+                if (l->body && fabs(l->y - r->y) < o.leading * 1.5)
+                    qt_fail(__FILE__, __LINE__,
+                            "page %zu: a line at y %.2f touches the ornament at %.2f", p + 1, l->y,
+                            r->y);
+            }
+            while (k + 1 < pg->n_runs && pg->runs[k + 1].artifact && pg->runs[k + 1].y == r->y)
+                k++;
+        }
+    }
+    CHECK_INT_EQ(ornaments, 59);
+    if (lay)
+        qr_layout_free(lay);
+    qr_doc_free(doc);
+}
+
 /* 10,000 nested block quotes and lists: no stack overflow, the indent
  * capped, every word still set inside the measure. */
 static void test_deep_nesting(void)
@@ -732,7 +934,9 @@ void suite_pdf_rich(void)
     qt_case("pdf-rich/words", test_words_in_order);
     qt_case("pdf-rich/code-and-margins", test_code_and_margins);
     qt_case("pdf-rich/trace", test_trace);
+    qt_case("pdf-rich/floats", test_floats);
     qt_case("pdf-rich/copyright-page", test_copyright_page);
     qt_case("pdf-rich/notes-on-their-pages", test_notes_on_their_pages);
     qt_case("pdf-rich/deep-nesting", test_deep_nesting);
+    qt_case("pdf-rich/scene-breaks", test_scene_breaks);
 }

@@ -17,7 +17,8 @@
  * document, not of the page: a table's cells one after another (not line
  * by line across the row), a footnote right after the number that calls
  * it (inside its paragraph, as a Note after a Reference), a figure after
- * its paragraph. The tree:
+ * its paragraph (a figure floated to the top of a page that a block goes
+ * on to is read after that block, not inside it). The tree:
  *
  *   Document > P (title and copyright pages), H1 + TOC > TOCI > Link
  *            > Sect (a chapter) > H1..H6, P, Code, BlockQuote, Figure,
@@ -407,6 +408,8 @@ size_t qr_tag_page_items(qr_tagger *t, const qr_page *p)
         if (r->role == QR_ROLE_CAPTION && r->block) {
             const qr_node *para = S_ancestor(r->block, QR_NODE_PARAGRAPH);
             k1 = para ? S_ord_end(t, para) : S_ord(t, r->block);
+            if (r->ref && S_ord_end(t, r->ref) > k1)
+                k1 = S_ord_end(t, r->ref); /* floated past it */
             k2 = QR_TAG_BIG + 2 * S_ord(t, r->block) + 1;
         } else if (r->role == QR_ROLE_LABEL && r->block) {
             const qr_node *li = S_ancestor(r->block, QR_NODE_LIST_ITEM);
@@ -437,6 +440,8 @@ size_t qr_tag_page_items(qr_tagger *t, const qr_page *p)
         const qr_node *para = S_ancestor(g->node, QR_NODE_PARAGRAPH);
         qr_tag_item *it = &t->items[n++];
         it->k1 = para ? S_ord_end(t, para) : S_ord(t, g->node);
+        if (g->after && S_ord_end(t, g->after) > it->k1)
+            it->k1 = S_ord_end(t, g->after); /* floated past it */
         it->k2 = QR_TAG_BIG + 2 * S_ord(t, g->node);
         it->seq = p->n_runs + i;
         it->run = NULL;

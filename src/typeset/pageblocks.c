@@ -675,8 +675,9 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
             it.ev = QR_EV_EXIT; /* its inlines are the paragraph's */
             const qr_node *img = qr_paragraph_figure(n);
             if (img && qr_node_image(img)) {
+                /* a figure floats (pagefill.c): the paragraph after it is
+                 * indented as if it were not there, as in the EPUB */
                 S_figure(b, img, left, width);
-                indent_next = 0;
                 break;
             }
             pblock *bl = S_block(b, PB_PARA, n);

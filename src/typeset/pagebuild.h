@@ -95,6 +95,11 @@ typedef struct plan {
     /* footnote lines at its foot: [fn_from, fn_to); fn_pend: the lines that
      * notes called on earlier pages need, up to which it must go first */
     size_t fn_from, fn_to, fn_pend;
+    /* floats (pagefill.c): the figures waiting at its start are those in
+     * [fl_from, start.block); those in [fl_from, fl_to) top it, in fl_rows
+     * grid lines; in its text, figures from block `skip` on float away */
+    size_t fl_from, fl_to, skip;
+    int fl_rows;
 } plan;
 
 /* pageblocks.c */

@@ -215,4 +215,5 @@ void qr_layout_stats_print(const qr_layout *lay, qr_buf *out)
     qr_buf_addf(out, "widows: %zu, orphans: %zu\n", s->widows, s->orphans);
     qr_buf_addf(out, "paragraphs re-broken: %zu, pages ended early: %zu, uneven spreads: %zu\n",
                 s->rebroken, s->short_pages, s->uneven_spreads);
+    qr_buf_addf(out, "figures floated to a later page: %zu\n", s->floats);
 }

@@ -93,7 +93,7 @@ enum {
     QR_ROLE_TOC_ENTRY, /* a contents entry (a TOCI per group) */
     QR_ROLE_LABEL,     /* a list item's marker (block: the item's first block) */
     QR_ROLE_NOTE_CALL, /* a note's number in the text (ref: the NOTE) */
-    QR_ROLE_CAPTION,   /* a figure's caption (block: the IMAGE) */
+    QR_ROLE_CAPTION,   /* a figure's caption (block: the IMAGE; ref: as qr_graphic.after) */
 };
 
 /* What a page shows besides glyphs. */
@@ -108,6 +108,9 @@ typedef struct qr_graphic {
     double x, y, w, h;
     const qr_image *image; /* QR_GFX_IMAGE: borrowed from the document */
     const qr_node *node;   /* QR_GFX_IMAGE: its IMAGE node (the structure tree's Figure) */
+    /* QR_GFX_IMAGE floated to the top of a page that begins inside this
+     * top-level block: the figure is read after it (NULL: in its place) */
+    const qr_node *after;
 } qr_graphic;
 
 typedef struct qr_page {
@@ -141,6 +144,7 @@ typedef struct qr_layout_stats {
     size_t uneven_spreads; /* facing full pages that end on different lines */
     size_t pages;
     size_t rebroken;     /* paragraphs re-broken with looseness +-1 */
+    size_t floats;       /* figures floated to the top of a later page */
     /* body lines (last lines too) hanging a character into the margin */
     size_t protruded, protruded_left, protruded_right;
 } qr_layout_stats;
