@@ -1,7 +1,7 @@
 /*
- * pagefill.c: a chapter's blocks onto pages: grid lines filled, page cuts
- * chosen against widows and orphans, footnotes placed, lines drawn as runs
- * (step 3 of pages.c's outline).
+ * pagefill.c: a chapter's blocks onto pages: grid lines filled, figures
+ * floated, page cuts chosen against widows, orphans and lone ornaments,
+ * footnotes placed, lines drawn as runs (step 3 of pages.c's outline).
  */
 #include <math.h>
 #include <stdio.h>

@@ -16,7 +16,9 @@
  *      (a widow), or end with a heading, a paragraph on the page is
  *      re-broken one line looser or tighter (TeX's \looseness, as
  *      lua-widow-control does); only when none can be is the page ended a
- *      line early (pagefill.c).
+ *      line early. A figure that does not fit floats to the top of the
+ *      next page while the text after it fills this one (LaTeX's [tp]);
+ *      a scene break's ornament is kept from a page's head (pagefill.c).
  *   4. Running heads (book title on versos, chapter title on rectos) and
  *      folios on every page but chapter openings and blank pages
  *      (pagefront.c).
