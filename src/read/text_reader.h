@@ -235,4 +235,9 @@ int qr_text_wrap_width(const reader *r);
 /* Emits the body's chapters from the classified blocks. */
 void qr_text_build_body(reader *r, block_kind *kinds);
 
+/* Step 7 (text_notes.c): Gutenberg's footnotes ("[1]" and "[1] ..." or
+ * "[Footnote 1: ...]") as NOTE nodes, in the chapters from `from` (the
+ * first this file added) on. */
+void qr_text_notes(reader *r, qr_node *from);
+
 #endif
