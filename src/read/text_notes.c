@@ -25,7 +25,7 @@
 enum { S_MAX_LABEL = 8, S_MAX_PARAS = 12 };
 
 typedef struct {
-    qr_node *text; /* the TEXT node holding the call */
+    qr_node *text;  /* the TEXT node holding the call */
     size_t at, len; /* the call "[1]" in it */
     char label[S_MAX_LABEL];
     int line;
@@ -33,13 +33,13 @@ typedef struct {
 } S_call;
 
 typedef struct {
-    qr_node *first;   /* its first paragraph */
-    int n_paras;      /* paragraphs it runs over (siblings) */
-    size_t prefix;    /* "[Footnote 1: " or "[1] " opening the first TEXT */
-    int footnote;     /* the [Footnote ...] form: a closing bracket to drop */
+    qr_node *first; /* its first paragraph */
+    int n_paras;    /* paragraphs it runs over (siblings) */
+    size_t prefix;  /* "[Footnote 1: " or "[1] " opening the first TEXT */
+    int footnote;   /* the [Footnote ...] form: a closing bracket to drop */
     char label[S_MAX_LABEL];
     int line;
-    int call;         /* the call it takes, or -1 */
+    int call; /* the call it takes, or -1 */
 } S_note;
 
 typedef struct {
