@@ -127,98 +127,102 @@ static const struct corpus_case {
     const char *titles[4];
     int contents[2]; /* the printed contents' first and last lines, or 0 */
     int notes;       /* footnotes in Gutenberg's conventions, made notes */
+    /* at least so many datelines, salutations and signatures (letters) */
+    int letters[3];
+    const char *not_title; /* a line that must not be in the navigation */
 } books[] = {
     /* the first six */
     {"moby-dick", "tests/corpus/moby-dick.txt", 0,
      {{"CHAPTER ", 135}},
      {"ETYMOLOGY.", "CHAPTER 1. Loomings.", "CHAPTER 135. The Chase.—Third Day.", "Epilogue"},
-     {40, 319}, 0},
+     {40, 319}, 0, {0, 0, 0}, NULL},
     {"pride-and-prejudice", "tests/corpus/pride-and-prejudice.txt", 0,
      {{"Chapter ", 61}},
      {"Chapter 1", "Chapter 61"},
-     {0, 0}, 0},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     {"war-and-peace", "tests/corpus/war-and-peace.txt", 0,
      {{"CHAPTER ", 365}, {"BOOK ", 15}},
      {"BOOK ONE: 1805", "FIRST EPILOGUE: 1813 - 20", "SECOND EPILOGUE"},
-     {37, 817}, 0},
-    {"japanese", "tests/corpus/kasei-no-kioku-ja.txt", 0, {{NULL, 0}}, {"火星の記憶"}, {0, 0}, 0},
+     {37, 817}, 0, {0, 0, 0}, NULL},
+    {"japanese", "tests/corpus/kasei-no-kioku-ja.txt", 0, {{NULL, 0}}, {"火星の記憶"}, {0, 0}, 0, {0, 0, 0}, NULL},
     {"frankenstein", "tests/corpus/frankenstein.txt", 0,
      {{"Letter ", 4}, {"Chapter ", 24}},
      {"Letter 1", "Chapter 24"},
-     {8, 37}, 0},
+     {8, 37}, 0, {10, 1, 1}, NULL},
     /* twelve stories, each with its numbered parts as sections */
     {"sherlock-holmes", "tests/corpus/sherlock-holmes.txt", 0,
      {{"%R. THE ", 10}, {"%R. A ", 2}},
      {"I. A SCANDAL IN BOHEMIA", "XII. THE ADVENTURE OF THE COPPER BEECHES", "I.", "III."},
-     {7, 20}, 0},
+     {7, 20}, 0, {0, 0, 0}, NULL},
     /* the twelve chosen for variety */
     /* three books, 45 chapters "I. The Period" in mixed case; the printed
      * contents reads "Chapter I  The Period": the text wins */
     {"tale-of-two-cities", "tests/corpus/tale-of-two-cities.txt", 1,
      {{"Book the ", 3}, {"%R. ", 45}},
      {"Book the First—Recalled to Life", "I. The Period", "XV. The Footsteps Die Out For Ever"},
-     {41, 98}, 0},
+     {41, 98}, 0, {0, 0, 0}, NULL},
     {"christmas-carol", "tests/corpus/christmas-carol.txt", 1,
      {{"STAVE ", 5}},
      {"PREFACE", "STAVE I: MARLEY’S GHOST", "STAVE V: THE END OF IT"},
-     {54, 60}, 0},
+     {54, 60}, 0, {0, 0, 0}, NULL},
     /* "CHAPTER I" over its title, a block of its own */
     {"dracula", "tests/corpus/dracula.txt", 1,
      {{"CHAPTER ", 27}},
      {"CHAPTER I JONATHAN HARKER’S JOURNAL", "CHAPTER XXVII MINA HARKER’S JOURNAL"},
-     {67, 95}, 0},
+     {67, 95}, 0, {0, 0, 0}, NULL},
     /* five acts of 3, 3, 5, 2 and 4 scenes; the contents gives each scene on
      * two lines */
     {"much-ado", "tests/corpus/much-ado.txt", 1,
      {{"ACT ", 5}, {"SCENE ", 17}},
      {"ACT I", "SCENE I. Before LEONATO’S House.", "Scene II. A Prison."},
-     {43, 113}, 0},
+     {43, 113}, 0, {0, 0, 0}, NULL},
     {"paradise-lost", "tests/corpus/paradise-lost.txt", 1,
      {{"Book ", 12}},
      {"Book I", "Book XII"},
-     {33, 48}, 0},
+     {33, 48}, 0, {0, 0, 0}, NULL},
     /* 35 books in the text, but the last is misprinted "BOOKXXXV."; a bare
      * "BOOK II" takes its one poem's title */
     {"leaves-of-grass", "tests/corpus/leaves-of-grass.txt", 1,
      {{"BOOK ", 34}},
      {"BOOK I. INSCRIPTIONS", "BOOK II Starting from Paumanok", "BOOK XXXIV. SANDS AT SEVENTY"},
-     {0, 0}, 0},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     /* three parts headed by a lone "I.", "II.", "III." */
     {"die-verwandlung", "tests/corpus/die-verwandlung-de.txt", 1,
      {{"%R.", 3}},
      {"I.", "II.", "III."},
-     {0, 0}, 0},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     /* 24 + 23 chapters, "CHAPITRE PREMIER" over its title; the table of
      * contents is at the end */
     {"vingt-mille-lieues", "tests/corpus/vingt-mille-lieues-fr.txt", 1,
      {{"CHAPITRE ", 47}},
      {"CHAPITRE PREMIER UN ÉCUEIL FUYANT.", "DEUXIÈME PARTIE", "CHAPITRE XXIII CONCLUSION."},
-     {18491, 18551}, 7},
+     {18491, 18551}, 7, {0, 0, 0}, NULL},
     /* six tales, three of them in chapters (5 + 3 + 8) */
     {"merry-men", "tests/corpus/merry-men.txt", 1,
      {{"CHAPTER ", 16}},
      {"THE MERRY MEN", "MARKHEIM", "OLALLA", "CHAPTER I. EILEAN AROS."},
-     {62, 90}, 6},
+     {62, 90}, 6, {0, 0, 0}, NULL},
     {"art-of-war", "tests/corpus/art-of-war.txt", 1,
      {{"Chapter ", 13}},
      {"Preface by Lionel Giles", "INTRODUCTION", "Chapter I. LAYING PLANS",
       "Chapter XIII. THE USE OF SPIES"},
-     {62, 86}, 16},
+     {62, 86}, 16, {0, 0, 0}, NULL},
     {"primeval-forest", "tests/corpus/primeval-forest.txt", 1,
      {{"CHAPTER ", 11}},
      {"CHAPTER II THE JOURNEY", "CHAPTER XI CONCLUSION"},
-     {89, 114}, 11},
+     {89, 114}, 11, {0, 0, 0}, NULL},
     /* unnumbered chapters, confirmed by the printed contents */
     {"walden", "tests/corpus/walden.txt", 1,
      {{NULL, 0}},
      {"Economy", "Where I Lived, and What I Lived For", "Conclusion",
       "ON THE DUTY OF CIVIL DISOBEDIENCE"},
-     {47, 71}, 0},
-    /* letters, with 126 footnotes "[Footnote 1: ...]" after them */
+     {47, 71}, 0, {0, 0, 0}, NULL},
+    /* 261 letters, with 126 footnotes "[Footnote 1: ...]" after them; most
+     * are dated and signed, and their signatures are no chapters */
     {"beethoven-letters", "tests/corpus/beethoven-letters-2.txt", 1,
      {{NULL, 0}},
      {"SECOND PART."},
-     {0, 0}, 126},
+     {0, 0}, 126, {120, 110, 130}, "L. VAN BEETHOVEN."},
 };
 
 static const struct corpus_case *current;
@@ -374,8 +378,9 @@ static void S_split_notes(const char *s, size_t len, qr_buf *body, qr_buf *notes
     }
 }
 
-/* The notes of the EPUB: its <aside epub:type="footnote"> elements. */
-static int S_epub_notes(const char *epub)
+/* The elements of the EPUB's XHTML with `attr` (the notes' <aside
+ * epub:type="footnote">, a letter's <p class="dateline">). */
+static int S_epub_count(const char *epub, const char *attr)
 {
     int zerr, n = 0;
     zip_t *z = zip_open(epub, ZIP_RDONLY, &zerr);
@@ -388,7 +393,7 @@ static int S_epub_notes(const char *epub)
             continue;
         qr_buf x = QR_BUF_INIT;
         if (qt_epub_entry(epub, name, &x) == 0)
-            for (const char *p = x.ptr; (p = strstr(p, "epub:type=\"footnote\"")); p++)
+            for (const char *p = x.ptr; (p = strstr(p, attr)); p++)
                 n++;
         qr_buf_release(&x);
     }
@@ -425,6 +430,17 @@ static void test_corpus_book(void)
             qt_fail(__FILE__, __LINE__, "%s: %d entries \"%s...\" in the navigation, expected %d",
                     bc->src, n, bc->counts[i].prefix, bc->counts[i].count);
     }
+    if (bc->not_title && S_entries(&toc, bc->not_title, 1))
+        qt_fail(__FILE__, __LINE__, "%s: \"%s\" is in the navigation", bc->src, bc->not_title);
+    /* a letter's lines keep their own */
+    static const char *const roles[] = {"class=\"dateline\"", "class=\"salutation\"",
+                                        "class=\"signature\""};
+    for (int i = 0; i < 3; i++) {
+        int n = S_epub_count(epub.ptr, roles[i]);
+        if (n < bc->letters[i])
+            qt_fail(__FILE__, __LINE__, "%s: %d %s in the EPUB, expected at least %d", bc->src, n,
+                    roles[i], bc->letters[i]);
+    }
     for (size_t i = 0; i < QR_ARRAY_LEN(bc->titles) && bc->titles[i]; i++)
         if (!S_entries(&toc, bc->titles[i], 1))
             qt_fail(__FILE__, __LINE__, "%s: no entry \"%s\" in the navigation", bc->src,
@@ -448,7 +464,7 @@ static void test_corpus_book(void)
     CHECK_INT_EQ(qt_epub_spine_text(epub.ptr, &nav, &text, NULL, &docs), 0);
     const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
     CHECK_INT_EQ(qt_run(pt, NULL, &ptext, NULL), 0);
-    int n_notes = S_epub_notes(epub.ptr);
+    int n_notes = S_epub_count(epub.ptr, "epub:type=\"footnote\"");
     if (n_notes != bc->notes)
         qt_fail(__FILE__, __LINE__, "%s: %d footnotes in the EPUB, expected %d", bc->src, n_notes,
                 bc->notes);

@@ -20,11 +20,13 @@
  *      _underscored_ words into emphasis;
  *   6. build the tree;
  *   7. on the tree, make footnotes in Gutenberg's conventions ("[1]" in the
- *      text, "[1] ..." or "[Footnote 1: ...]" after it) notes.
+ *      text, "[1] ..." or "[Footnote 1: ...]" after it) notes;
+ *   8. and set apart the dateline, salutation, closing and signature of
+ *      letters and diaries.
  *
  * One file per step: text_lines.c (1), text_gutenberg.c (2), text_contents.c
- * (3), text_headings.c (4), text_inline.c (5), text_blocks.c (6) and
- * text_notes.c (7);
+ * (3), text_headings.c (4), text_inline.c (5), text_blocks.c (6),
+ * text_notes.c (7) and text_letters.c (8);
  * their shared state is in text_reader.h.
  */
 #include <ctype.h>
@@ -162,6 +164,7 @@ int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t le
     qr_text_build_body(&r, kinds);
     qr_node *added = before ? qr_node_next(before) : qr_node_first_child(qr_doc_root(doc));
     qr_text_notes(&r, added);
+    qr_text_letters(&r, added);
     qr_text_flush_notes(&r);
     if (r.pg)
         qr_text_build_licence(&r);
