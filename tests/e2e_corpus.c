@@ -17,6 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <zip.h>
+
 #include "test.h"
 
 static const char *S_quire_path(void)
@@ -124,93 +126,103 @@ static const struct corpus_case {
     } counts[3];
     const char *titles[4];
     int contents[2]; /* the printed contents' first and last lines, or 0 */
+    int notes;       /* footnotes in Gutenberg's conventions, made notes */
+    /* at least so many datelines, salutations and signatures (letters) */
+    int letters[3];
+    const char *not_title; /* a line that must not be in the navigation */
 } books[] = {
     /* the first six */
     {"moby-dick", "tests/corpus/moby-dick.txt", 0,
      {{"CHAPTER ", 135}},
      {"ETYMOLOGY.", "CHAPTER 1. Loomings.", "CHAPTER 135. The Chase.—Third Day.", "Epilogue"},
-     {40, 319}},
+     {40, 319}, 0, {0, 0, 0}, NULL},
     {"pride-and-prejudice", "tests/corpus/pride-and-prejudice.txt", 0,
      {{"Chapter ", 61}},
      {"Chapter 1", "Chapter 61"},
-     {0, 0}},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     {"war-and-peace", "tests/corpus/war-and-peace.txt", 0,
      {{"CHAPTER ", 365}, {"BOOK ", 15}},
      {"BOOK ONE: 1805", "FIRST EPILOGUE: 1813 - 20", "SECOND EPILOGUE"},
-     {37, 817}},
-    {"japanese", "tests/corpus/kasei-no-kioku-ja.txt", 0, {{NULL, 0}}, {"火星の記憶"}, {0, 0}},
+     {37, 817}, 0, {0, 0, 0}, NULL},
+    {"japanese", "tests/corpus/kasei-no-kioku-ja.txt", 0, {{NULL, 0}}, {"火星の記憶"}, {0, 0}, 0, {0, 0, 0}, NULL},
     {"frankenstein", "tests/corpus/frankenstein.txt", 0,
      {{"Letter ", 4}, {"Chapter ", 24}},
      {"Letter 1", "Chapter 24"},
-     {8, 37}},
+     {8, 37}, 0, {10, 1, 1}, NULL},
     /* twelve stories, each with its numbered parts as sections */
     {"sherlock-holmes", "tests/corpus/sherlock-holmes.txt", 0,
      {{"%R. THE ", 10}, {"%R. A ", 2}},
      {"I. A SCANDAL IN BOHEMIA", "XII. THE ADVENTURE OF THE COPPER BEECHES", "I.", "III."},
-     {7, 20}},
+     {7, 20}, 0, {0, 0, 0}, NULL},
     /* the twelve chosen for variety */
     /* three books, 45 chapters "I. The Period" in mixed case; the printed
      * contents reads "Chapter I  The Period": the text wins */
     {"tale-of-two-cities", "tests/corpus/tale-of-two-cities.txt", 1,
      {{"Book the ", 3}, {"%R. ", 45}},
      {"Book the First—Recalled to Life", "I. The Period", "XV. The Footsteps Die Out For Ever"},
-     {41, 98}},
+     {41, 98}, 0, {0, 0, 0}, NULL},
     {"christmas-carol", "tests/corpus/christmas-carol.txt", 1,
      {{"STAVE ", 5}},
      {"PREFACE", "STAVE I: MARLEY’S GHOST", "STAVE V: THE END OF IT"},
-     {54, 60}},
+     {54, 60}, 0, {0, 0, 0}, NULL},
     /* "CHAPTER I" over its title, a block of its own */
     {"dracula", "tests/corpus/dracula.txt", 1,
      {{"CHAPTER ", 27}},
      {"CHAPTER I JONATHAN HARKER’S JOURNAL", "CHAPTER XXVII MINA HARKER’S JOURNAL"},
-     {67, 95}},
+     {67, 95}, 0, {0, 0, 0}, NULL},
     /* five acts of 3, 3, 5, 2 and 4 scenes; the contents gives each scene on
      * two lines */
     {"much-ado", "tests/corpus/much-ado.txt", 1,
      {{"ACT ", 5}, {"SCENE ", 17}},
      {"ACT I", "SCENE I. Before LEONATO’S House.", "Scene II. A Prison."},
-     {43, 113}},
+     {43, 113}, 0, {0, 0, 0}, NULL},
     {"paradise-lost", "tests/corpus/paradise-lost.txt", 1,
      {{"Book ", 12}},
      {"Book I", "Book XII"},
-     {33, 48}},
+     {33, 48}, 0, {0, 0, 0}, NULL},
     /* 35 books in the text, but the last is misprinted "BOOKXXXV."; a bare
      * "BOOK II" takes its one poem's title */
     {"leaves-of-grass", "tests/corpus/leaves-of-grass.txt", 1,
      {{"BOOK ", 34}},
      {"BOOK I. INSCRIPTIONS", "BOOK II Starting from Paumanok", "BOOK XXXIV. SANDS AT SEVENTY"},
-     {0, 0}},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     /* three parts headed by a lone "I.", "II.", "III." */
     {"die-verwandlung", "tests/corpus/die-verwandlung-de.txt", 1,
      {{"%R.", 3}},
      {"I.", "II.", "III."},
-     {0, 0}},
+     {0, 0}, 0, {0, 0, 0}, NULL},
     /* 24 + 23 chapters, "CHAPITRE PREMIER" over its title; the table of
      * contents is at the end */
     {"vingt-mille-lieues", "tests/corpus/vingt-mille-lieues-fr.txt", 1,
      {{"CHAPITRE ", 47}},
      {"CHAPITRE PREMIER UN ÉCUEIL FUYANT.", "DEUXIÈME PARTIE", "CHAPITRE XXIII CONCLUSION."},
-     {18491, 18551}},
+     {18491, 18551}, 7, {0, 0, 0}, NULL},
     /* six tales, three of them in chapters (5 + 3 + 8) */
     {"merry-men", "tests/corpus/merry-men.txt", 1,
      {{"CHAPTER ", 16}},
      {"THE MERRY MEN", "MARKHEIM", "OLALLA", "CHAPTER I. EILEAN AROS."},
-     {62, 90}},
+     {62, 90}, 6, {0, 0, 0}, NULL},
     {"art-of-war", "tests/corpus/art-of-war.txt", 1,
      {{"Chapter ", 13}},
      {"Preface by Lionel Giles", "INTRODUCTION", "Chapter I. LAYING PLANS",
       "Chapter XIII. THE USE OF SPIES"},
-     {62, 86}},
+     {62, 86}, 16, {0, 0, 0}, NULL},
     {"primeval-forest", "tests/corpus/primeval-forest.txt", 1,
      {{"CHAPTER ", 11}},
      {"CHAPTER II THE JOURNEY", "CHAPTER XI CONCLUSION"},
-     {89, 114}},
+     {89, 114}, 11, {0, 0, 0}, NULL},
     /* unnumbered chapters, confirmed by the printed contents */
     {"walden", "tests/corpus/walden.txt", 1,
      {{NULL, 0}},
      {"Economy", "Where I Lived, and What I Lived For", "Conclusion",
       "ON THE DUTY OF CIVIL DISOBEDIENCE"},
-     {47, 71}},
+     {47, 71}, 0, {0, 0, 0}, NULL},
+    /* 261 letters, with 126 footnotes "[Footnote 1: ...]" after them; most
+     * are dated and signed, and their signatures are no chapters */
+    {"beethoven-letters", "tests/corpus/beethoven-letters-2.txt", 1,
+     {{NULL, 0}},
+     {"SECOND PART."},
+     {0, 0}, 126, {120, 110, 130}, "L. VAN BEETHOVEN."},
 };
 
 static const struct corpus_case *current;
@@ -282,6 +294,113 @@ static void S_words(const char *what, int pdf, const char *src, size_t len, cons
         fprintf(stderr, "  %s: %ld words in order\n", what, n);
 }
 
+/* The length of a note's label at s ("12", "A", "*", "†"), or 0. */
+static size_t S_note_label(const char *s, size_t len)
+{
+    size_t d = 0;
+    while (d < len && d < 4 && isdigit((unsigned char)s[d]))
+        d++;
+    if (d > 0)
+        return d <= 3 ? d : 0;
+    if (len > 0 && (isalpha((unsigned char)s[0]) || s[0] == '*'))
+        return 1;
+    return len >= 3 && memcmp(s, "\xE2\x80", 2) == 0 &&
+                   ((unsigned char)s[2] == 0xA0 || (unsigned char)s[2] == 0xA1)
+               ? 3
+               : 0;
+}
+
+/* The length of the opening of a note paragraph at s, "[Footnote 1: " or
+ * "[1] " (its label and brackets, read by the test's own rule), or 0. */
+static size_t S_note_opening(const char *s, size_t len, int *footnote)
+{
+    *footnote = len > 10 && strncmp(s, "[Footnote ", 10) == 0;
+    size_t i = *footnote ? 10 : 1, l;
+    if (len == 0 || s[0] != '[' || (l = S_note_label(s + i, len - i)) == 0 || i + l >= len)
+        return 0;
+    if (s[i + l] != (*footnote ? ':' : ']') || i + l + 1 >= len || s[i + l + 1] != ' ')
+        return 0;
+    return i + l + 1;
+}
+
+/*
+ * Splits the book's text into its body and its footnote paragraphs: a
+ * paragraph opening "[1] " is a note, and so are the paragraphs from one
+ * opening "[Footnote 1: " to the one its bracket closes. Each note goes to
+ * notes without its opening, followed by a NUL; the body without its calls
+ * "[1]".
+ */
+static void S_split_notes(const char *s, size_t len, qr_buf *body, qr_buf *notes)
+{
+    int depth = 0; /* inside a [Footnote ...] */
+    for (size_t i = 0; i < len;) {
+        /* a paragraph: to a blank line */
+        size_t e = i;
+        while (e < len) {
+            const char *nl = memchr(s + e, '\n', len - e);
+            e = nl ? (size_t)(nl - s) + 1 : len;
+            size_t j = e;
+            while (j < len && (s[j] == ' ' || s[j] == '\r'))
+                j++;
+            if (j >= len || s[j] == '\n')
+                break;
+        }
+        size_t a = i;
+        while (a < e && (s[a] == ' ' || s[a] == '\r' || s[a] == '\n'))
+            a++;
+        int footnote = 0;
+        size_t open = depth ? 0 : S_note_opening(s + a, e - a, &footnote);
+        if (depth || open) {
+            qr_buf_add(notes, s + a + open, e - a - open);
+            if (!depth && !footnote)
+                qr_buf_addc(notes, '\0');
+            else {
+                for (size_t k = a; k < e; k++)
+                    depth += s[k] == '[' ? 1 : s[k] == ']' ? -1 : 0;
+                if (depth <= 0) {
+                    depth = 0;
+                    qr_buf_addc(notes, '\0');
+                }
+            }
+        } else {
+            /* without the calls "[1]": the editions number the notes again */
+            for (size_t k = i; k < e; k++) {
+                size_t l = s[k] == '[' ? S_note_label(s + k + 1, e - k - 1) : 0;
+                if (l && k + 1 + l < e && s[k + 1 + l] == ']') {
+                    qr_buf_addc(body, ' ');
+                    k += l + 1;
+                } else {
+                    qr_buf_addc(body, s[k]);
+                }
+            }
+        }
+        i = e;
+    }
+}
+
+/* The elements of the EPUB's XHTML with `attr` (the notes' <aside
+ * epub:type="footnote">, a letter's <p class="dateline">). */
+static int S_epub_count(const char *epub, const char *attr)
+{
+    int zerr, n = 0;
+    zip_t *z = zip_open(epub, ZIP_RDONLY, &zerr);
+    if (!z)
+        return -1;
+    for (zip_int64_t i = 0; i < zip_get_num_entries(z, 0); i++) {
+        const char *name = zip_get_name(z, (zip_uint64_t)i, 0);
+        size_t nl = name ? strlen(name) : 0;
+        if (nl < 6 || strcmp(name + nl - 6, ".xhtml") != 0)
+            continue;
+        qr_buf x = QR_BUF_INIT;
+        if (qt_epub_entry(epub, name, &x) == 0)
+            for (const char *p = x.ptr; (p = strstr(p, attr)); p++)
+                n++;
+        qr_buf_release(&x);
+    }
+    zip_close(z);
+    return n;
+}
+
 static void test_corpus_book(void)
 {
     const struct corpus_case *bc = current;
@@ -311,6 +430,17 @@ static void test_corpus_book(void)
             qt_fail(__FILE__, __LINE__, "%s: %d entries \"%s...\" in the navigation, expected %d",
                     bc->src, n, bc->counts[i].prefix, bc->counts[i].count);
     }
+    if (bc->not_title && S_entries(&toc, bc->not_title, 1))
+        qt_fail(__FILE__, __LINE__, "%s: \"%s\" is in the navigation", bc->src, bc->not_title);
+    /* a letter's lines keep their own */
+    static const char *const roles[] = {"class=\"dateline\"", "class=\"salutation\"",
+                                        "class=\"signature\""};
+    for (int i = 0; i < 3; i++) {
+        int n = S_epub_count(epub.ptr, roles[i]);
+        if (n < bc->letters[i])
+            qt_fail(__FILE__, __LINE__, "%s: %d %s in the EPUB, expected at least %d", bc->src, n,
+                    roles[i], bc->letters[i]);
+    }
     for (size_t i = 0; i < QR_ARRAY_LEN(bc->titles) && bc->titles[i]; i++)
         if (!S_entries(&toc, bc->titles[i], 1))
             qt_fail(__FILE__, __LINE__, "%s: no entry \"%s\" in the navigation", bc->src,
@@ -325,18 +455,37 @@ static void test_corpus_book(void)
         cfrom = S_line_start(&src, bc->contents[0]);
         cto = S_line_start(&src, bc->contents[1] + 1);
     }
-    qr_buf_add(&body, src.ptr + split, cfrom - split);
+    /* footnotes apart: each is checked on its own */
+    qr_buf notes = QR_BUF_INIT;
+    S_split_notes(src.ptr + split, cfrom - split, &body, &notes);
     qr_buf_addc(&body, '\n');
-    qr_buf_add(&body, src.ptr + cto, src.len - cto);
+    S_split_notes(src.ptr + cto, src.len - cto, &body, &notes);
     int docs = 0;
     CHECK_INT_EQ(qt_epub_spine_text(epub.ptr, &nav, &text, NULL, &docs), 0);
     const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
     CHECK_INT_EQ(qt_run(pt, NULL, &ptext, NULL), 0);
+    int n_notes = S_epub_count(epub.ptr, "epub:type=\"footnote\"");
+    if (n_notes != bc->notes)
+        qt_fail(__FILE__, __LINE__, "%s: %d footnotes in the EPUB, expected %d", bc->src, n_notes,
+                bc->notes);
     for (int e = 0; e < 2; e++) {
         const qr_buf *t = e ? &ptext : &text;
         qr_buf_reset(&what);
         qr_buf_addf(&what, "%s (%s, the book)", bc->src, e ? "PDF" : "EPUB");
         S_words(what.ptr, e, body.ptr, body.len, t);
+        for (const char *p = notes.ptr; p && p < notes.ptr + notes.len; p += strlen(p) + 1) {
+            char missing[256];
+            long n = e ? qt_words_in_pdf_text(p, strlen(p), t->ptr, t->len, missing,
+                                              sizeof missing)
+                       : qt_words_in_order(p, strlen(p), t->ptr, t->len, missing, sizeof missing);
+            if (n < 0)
+                qt_fail(__FILE__, __LINE__, "%s (%s, the note \"%.30s...\"): %s", bc->src,
+                        e ? "PDF" : "EPUB", p, missing);
+        }
+        /* the notes are notes: no transcriber's "[Footnote" is left */
+        if (bc->notes && strstr(t->ptr, "[Footnote"))
+            qt_fail(__FILE__, __LINE__, "%s (%s): \"[Footnote\" left in the text", bc->src,
+                    e ? "PDF" : "EPUB");
         if (split) {
             qr_buf_reset(&what);
             qr_buf_addf(&what, "%s (%s, the Gutenberg header)", bc->src, e ? "PDF" : "EPUB");
@@ -355,6 +504,7 @@ done:
     qr_buf_release(&body);
     qr_buf_release(&ptext);
     qr_buf_release(&what);
+    qr_buf_release(&notes);
 }
 
 /* `quire dump --why` names each heading found and each candidate rejected,

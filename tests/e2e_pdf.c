@@ -7,6 +7,7 @@
  * fixtures (tests/golden/typeset/).
  */
 #include <math.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -255,6 +256,31 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
                     i++, j = k + 1, ok = 1;
                     break;
                 }
+            }
+        }
+        /* a word hyphenated at a page's last line, right after the last
+         * word matched, its head glued by pdftotext's dehyphenation to the
+         * first word of a footnote set under it ("indus-" and "the" read
+         * "industhe"; "hieroglyph-" and "14" read "hieroglyph14"): its tail
+         * after the note (tried last: the word found nowhere else) */
+        if (!ok && j0 < nt && sw[i].len >= 4 && tw[j0].len > 2) {
+            size_t top = 0, found = 0;
+            while (top < sw[i].len && top < tw[j0].len &&
+                   tolower((unsigned char)sw[i].s[top]) == tolower((unsigned char)tw[j0].s[top]))
+                top++;
+            /* the head may end in a letter the note's word opens with; or
+             * be all of the text word, the note's number after it */
+            int glued = top < tw[j0].len ||
+                        (j0 + 1 < nt && tw[j0 + 1].s[0] >= '0' && tw[j0 + 1].s[0] <= '9');
+            for (size_t h = top; h >= 3 && !found && glued; h--)
+                for (size_t k = j0 + 3; h + 3 <= sw[i].len && k < nt && k < j0 + 800 && !found;
+                     k++)
+                    if (S_eq(sw[i].s + h, sw[i].len - h, tw[k].s, tw[k].len))
+                        found = k;
+            if (found) {
+                i++, j = found + 1, ok = 1;
+                matched++;
+                continue;
             }
         }
         if (!ok) {

@@ -60,9 +60,14 @@ static void S_text(xmlNode *n, qr_buf *out)
         } else if (n->type == XML_ELEMENT_NODE) {
             xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
             int marker = role && strcmp((const char *)role, "doc-pagebreak") == 0;
+            int call = role && strcmp((const char *)role, "doc-noteref") == 0;
             xmlFree(role);
             if (marker)
                 continue; /* a print page's marker: empty, and no word boundary */
+            if (call) {
+                qr_buf_addc(out, ' '); /* a note's number: no word of the text */
+                continue;
+            }
             if (strcmp((const char *)n->name, "br") == 0)
                 qr_buf_addc(out, '\n');
             S_text(n->children, out);

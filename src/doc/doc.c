@@ -9,7 +9,8 @@ struct qr_node {
     qr_node *parent, *first, *last, *next, *prev;
     const char *text; /* TEXT, CODE, CODE_BLOCK */
     size_t len;
-    int level;        /* HEADING, CHAPTER; LIST: start; TABLE: columns */
+    int level;        /* HEADING, CHAPTER; LIST: start; TABLE: columns;
+                       * PARAGRAPH: its qr_para_role */
     int flags;        /* LIST: ordered, tight; TABLE_ROW: header */
     const char *url;  /* LINK, IMAGE */
     const char *title; /* LINK, IMAGE; CODE_BLOCK: info string */
@@ -259,6 +260,24 @@ void qr_node_set_text(qr_doc *doc, qr_node *n, const char *s, size_t len)
 }
 
 void qr_node_set_level(qr_node *n, int level) { n->level = level; }
+
+qr_para_role qr_node_para_role(const qr_node *n)
+{
+    return n->type == QR_NODE_PARAGRAPH ? (qr_para_role)n->level : QR_PARA_PROSE;
+}
+
+void qr_node_set_para_role(qr_node *n, qr_para_role role)
+{
+    if (n->type == QR_NODE_PARAGRAPH)
+        n->level = (int)role;
+}
+
+const char *qr_para_role_name(qr_para_role role)
+{
+    static const char *const names[] = {"prose",   "dateline",  "salutation",
+                                        "closing", "signature", "title-page"};
+    return (unsigned)role < sizeof names / sizeof *names ? names[role] : "prose";
+}
 void qr_node_set_image(qr_node *n, const qr_image *image) { n->image = image; }
 
 void qr_node_set_url(qr_doc *doc, qr_node *n, const char *url)
@@ -506,6 +525,8 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
                 qr_buf_addc(out, names[n->aligns[i] & 3]);
         } else if (n->type == QR_NODE_TABLE_ROW && (n->flags & S_HEADER))
             qr_buf_adds(out, " header");
+        else if (n->type == QR_NODE_PARAGRAPH && n->level)
+            qr_buf_addf(out, " role=%s", qr_para_role_name((qr_para_role)n->level));
         if (n->url) {
             qr_buf_adds(out, " url=");
             S_dump_string(out, n->url, strlen(n->url));

@@ -28,7 +28,8 @@
  *   holds the note's own blocks; writers number notes per chapter)
  *
  * A paragraph holding nothing but one IMAGE is a figure: writers set it as
- * a block with the image's title as caption.
+ * a block with the image's title as caption. A paragraph may have a role in
+ * a letter or a diary entry (qr_para_role): a line set apart, not prose.
  *
  * Node bodies are private (doc.c); writers go through the accessors below.
  */
@@ -96,6 +97,19 @@ typedef enum qr_chapter_kind {
     QR_CHAPTER_FRONT,    /* front matter: title block, preface, epigraph... */
     QR_CHAPTER_BACK,     /* back matter, e.g. a licence kept as it was */
 } qr_chapter_kind;
+
+/* PARAGRAPH: its part in a letter or a diary entry, or on the book's own
+ * title page. Writers set each role as a line of its own: the dateline and
+ * the signature ranged right, the salutation flush left, the closing
+ * indented (as letters are printed), a title page's lines centred. */
+typedef enum qr_para_role {
+    QR_PARA_PROSE = 0,   /* an ordinary paragraph */
+    QR_PARA_DATELINE,    /* "Vienna, May 4, 1810.", "Monday, 3rd." */
+    QR_PARA_SALUTATION,  /* "My dear Sir,", "DEAR FRIEND!" */
+    QR_PARA_CLOSING,     /* "Your friend,", "Ever yours," */
+    QR_PARA_SIGNATURE,   /* "BEETHOVEN." */
+    QR_PARA_TITLE_PAGE,  /* a line of the book's own title page: centred */
+} qr_para_role;
 
 typedef struct qr_doc qr_doc;
 typedef struct qr_node qr_node;
@@ -171,6 +185,10 @@ const char *qr_node_title(const qr_node *n);
 int qr_node_list_ordered(const qr_node *n);
 int qr_node_list_start(const qr_node *n);
 int qr_node_list_tight(const qr_node *n);
+/* PARAGRAPH: its role (QR_PARA_PROSE for any other node). */
+qr_para_role qr_node_para_role(const qr_node *n);
+/* Static: the role's name ("dateline"), the class the EPUB gives it. */
+const char *qr_para_role_name(qr_para_role role);
 /* TABLE: its number of columns and the alignment of column i. */
 int qr_node_table_columns(const qr_node *n);
 qr_col_align qr_node_table_align(const qr_node *n, int i);
@@ -209,6 +227,7 @@ void qr_node_set_list(qr_node *n, int ordered, int start, int tight);
 /* aligns: `columns` entries (at most QR_MAX_COLUMNS). */
 void qr_node_set_table(qr_doc *doc, qr_node *n, int columns, const qr_col_align *aligns);
 void qr_node_set_row_header(qr_node *n, int header);
+void qr_node_set_para_role(qr_node *n, qr_para_role role);
 void qr_node_set_image(qr_node *n, const qr_image *image);
 void qr_node_set_chapter_kind(qr_node *n, qr_chapter_kind kind);
 void qr_node_set_lang(qr_doc *doc, qr_node *n, const char *lang);

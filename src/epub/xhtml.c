@@ -516,6 +516,8 @@ static int S_enter(S_ctx *c, const qr_node *n)
         if (S_bare_paragraph(n))
             return 0;
         qr_xw_start(x, "p");
+        if (qr_node_para_role(n) != QR_PARA_PROSE)
+            qr_xw_attr(x, "class", qr_para_role_name(qr_node_para_role(n)));
         S_lang_attrs(c, n);
         if (c->backlink) {
             S_backlink(c, c->backlink);

@@ -17,10 +17,16 @@
  *      or paragraph(s), and build the tree through the builder;
  *   5. inside paragraphs: join hard-wrapped lines (no space between CJK
  *      characters), make quotes, dashes and ellipses typographic, and turn
- *      _underscored_ words into emphasis.
+ *      _underscored_ words into emphasis;
+ *   6. build the tree;
+ *   7. on the tree, make footnotes in Gutenberg's conventions ("[1]" in the
+ *      text, "[1] ..." or "[Footnote 1: ...]" after it) notes;
+ *   8. and set apart the dateline, salutation, closing and signature of
+ *      letters and diaries.
  *
  * One file per step: text_lines.c (1), text_gutenberg.c (2), text_contents.c
- * (3), text_headings.c (4), text_inline.c (5) and text_blocks.c (building);
+ * (3), text_headings.c (4), text_inline.c (5), text_blocks.c (6),
+ * text_notes.c (7) and text_letters.c (8);
  * their shared state is in text_reader.h.
  */
 #include <ctype.h>
@@ -154,7 +160,12 @@ int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t le
     qr_text_title_block(&r, kinds);
 
     qr_builder_init(&r.b, doc);
+    qr_node *before = qr_node_last_child(qr_doc_root(doc));
     qr_text_build_body(&r, kinds);
+    qr_node *added = before ? qr_node_next(before) : qr_node_first_child(qr_doc_root(doc));
+    qr_text_notes(&r, added);
+    qr_text_letters(&r, added);
+    qr_text_flush_notes(&r);
     if (r.pg)
         qr_text_build_licence(&r);
     qr_builder_finish(&r.b);

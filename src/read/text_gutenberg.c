@@ -13,6 +13,8 @@
 
 /* Step 2: Project Gutenberg ---------------------------------------------- */
 
+static const char *S_cased(reader *r, const char *s, size_t len);
+
 static int S_is_start_marker(const char *s, size_t len)
 {
     return qr_text_starts_with(s, len, "***") && qr_text_contains_ci(s, len, "START OF") &&
@@ -285,7 +287,7 @@ void qr_text_gutenberg(reader *r)
             if (!m->title && (r->flags & QR_READ_FIRST)) {
                 /* "Title: A Tale of Two Cities" over "A Story of the French
                  * Revolution": the second line is the subtitle */
-                m->title = qr_arena_strndup(qr_doc_arena(r->doc), v, vl);
+                m->title = S_cased(r, v, vl);
                 int first = i;
                 const char *sub = i + 1 < fields_end && !qr_text_blank(r, i + 1)
                                       ? S_continuation(r, i + 1)
@@ -295,15 +297,17 @@ void qr_text_gutenberg(reader *r)
                     const char *st = qr_text_line(r, i + 1, &sl);
                     const char *s = S_field_value(r, i + 1, st, sl, &last);
                     if (!m->subtitle)
-                        m->subtitle = s;
+                        m->subtitle = S_cased(r, s, strlen(s));
                 } else {
                     last = first;
                 }
             }
             found++;
         } else if ((v = S_field(t, l, "Author", &vl))) {
-            if (r->flags & QR_READ_FIRST)
-                qr_text_add_creator(m, S_field_value(r, i, v, vl, &last), "aut");
+            if (r->flags & QR_READ_FIRST) {
+                const char *name = S_field_value(r, i, v, vl, &last);
+                qr_text_add_creator(m, S_cased(r, name, strlen(name)), "aut");
+            }
             found++;
         } else if ((v = S_field(t, l, "Translator", &vl)) ||
                    (v = S_field(t, l, "Translators", &vl))) {

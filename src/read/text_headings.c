@@ -611,6 +611,8 @@ static int S_is_heading_title(reader *r, int k)
     size_t l = r->tmp.len;
     if (l == 0 || t[0] == '_' || t[0] == '[')
         return 0;
+    if (qr_text_dateline(t, l)) /* a letter's dateline: "Vienna, May 4, 1810." */
+        return 0;
     return S_capitals(t, l) || S_title_words(t, l);
 }
 
@@ -766,6 +768,10 @@ void qr_text_classify(reader *r, block_kind *kinds)
         }
         if (nlines > 2 || r->lines[b->first].len > 100) {
             S_why(r, b, "not a heading", "a heading's words in a block too long for one");
+            continue;
+        }
+        if (k > 0 && qr_text_runs_into(r, &r->blocks[k - 1], b, strncmp(rule, "numeral", 7) == 0)) {
+            S_why(r, b, "not a heading", "the sentence before runs on into it: a signature");
             continue;
         }
         if (hk == QR_HEADING_SECTION) {

@@ -207,6 +207,14 @@ void qr_text_classify(reader *r, block_kind *kinds);
 /* Whether a heading line is its label and number alone, with no title of
  * its own: "CHAPTER THE FIRST.", "STAVE ONE", "— I —", "BOOK ONE: 1805". */
 int qr_text_bare_heading(const char *s, size_t len);
+/* Whether the sentence of block `prev` runs on into block b, a line set
+ * after one blank line (a letter's "your friend," over "L. VAN
+ * BEETHOVEN."; with `numeral`, b a numeral heading's candidate, "Your"
+ * over it too), or b ends with a comma: b is no heading (text_letters.c). */
+int qr_text_runs_into(const reader *r, const block *prev, const block *b, int numeral);
+/* Whether s[0..len) is a short line that reads as a date: a month's name
+ * and a number, or a weekday's name ("Vienna, May 4, 1810.", "Monday, 3rd."). */
+int qr_text_dateline(const char *s, size_t len);
 /* Keeps a note about line `line_no` for `quire -v` (printf-style). */
 void qr_text_note(reader *r, int line_no, const char *fmt, ...) QR_PRINTF(3, 4);
 /* Prints the notes kept, in line order, and frees them. */
@@ -234,5 +242,14 @@ void qr_text_emit_heading(reader *r, const block *b, int level, int lines, const
 int qr_text_wrap_width(const reader *r);
 /* Emits the body's chapters from the classified blocks. */
 void qr_text_build_body(reader *r, block_kind *kinds);
+
+/* Step 7 (text_notes.c): Gutenberg's footnotes ("[1]" and "[1] ..." or
+ * "[Footnote 1: ...]") as NOTE nodes, in the chapters from `from` (the
+ * first this file added) on. */
+void qr_text_notes(reader *r, qr_node *from);
+
+/* Step 8 (text_letters.c): the dateline, salutation, closing and signature
+ * of letters and diaries (paragraph roles), in the chapters from `from` on. */
+void qr_text_letters(reader *r, qr_node *from);
 
 #endif

@@ -688,6 +688,17 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
                                 .indent = indent_next ? o->font_size : 0,
                                 .align = QR_ALIGN_JUSTIFY,
                                 .hyphenate = 1};
+            /* a letter's lines set apart: the dateline and the signature
+             * ranged right, the salutation flush left, the closing indented;
+             * the lines of the book's own title page centred */
+            qr_para_role role = qr_node_para_role(n);
+            if (role != QR_PARA_PROSE) {
+                st.indent = role == QR_PARA_CLOSING ? width * 0.3 : 0;
+                st.align = role == QR_PARA_DATELINE || role == QR_PARA_SIGNATURE ? QR_ALIGN_RIGHT
+                           : role == QR_PARA_TITLE_PAGE                          ? QR_ALIGN_CENTER
+                                                                                 : QR_ALIGN_LEFT;
+                st.hyphenate = 0;
+            }
             st.note_first = S_notes_of(b, n);
             qr_para_build(b->fonts, n, &st, o, lang, &bl->para);
             if (bl->para.n == 0 || qr_pb_break(b, bl, 0) < 0) {
@@ -696,7 +707,8 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
             } else {
                 memcpy(bl->marker, marker, sizeof bl->marker);
                 marker[0] = '\0';
-                indent_next = 1;
+                indent_next = role != QR_PARA_DATELINE && role != QR_PARA_SALUTATION &&
+                              role != QR_PARA_TITLE_PAGE;
             }
             S_inline_figures(b, n, left, width);
             break;

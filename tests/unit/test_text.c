@@ -159,7 +159,7 @@ static void test_heading_pattern(void)
     CHECK_STR_EQ(d, "title \"Fables of the Field\"\n"
                     "document\n"
                     "  chapter kind=front level=1\n"
-                    "    paragraph\n"
+                    "    paragraph role=title-page\n"
                     "      text \"Fables of the Field\"\n"
                     "  chapter kind=body level=1\n"
                     "    heading level=1\n"
