@@ -176,6 +176,8 @@ static const struct corpus_case {
      {{"ACT ", 5}, {"SCENE ", 17}},
      {"ACT I", "SCENE I. Before LEONATO’S House.", "Scene II. A Prison."},
      {43, 113}, 0, {0, 0, 0}, NULL},
+    /* a Folio text: speakers run in, acts and scenes in Latin (not found) */
+    {"hamlet-folio", "tests/corpus/hamlet-folio.txt", 1, {{NULL, 0}}, {NULL}, {0, 0}, 0, {0, 0, 0}, NULL},
     {"paradise-lost", "tests/corpus/paradise-lost.txt", 1,
      {{"Book ", 12}},
      {"Book I", "Book XII"},
@@ -507,6 +509,98 @@ done:
     qr_buf_release(&notes);
 }
 
+
+/* Counts `needle` in every chapter of an EPUB; the text of each element
+ * opened by `label` (up to its '<') goes into names, a line each, once. */
+static int S_count_in_chapters(const char *epub, const char *needle, const char *label,
+                               qr_buf *names, int *distinct)
+{
+    int n = 0;
+    *distinct = 0;
+    qr_buf name = QR_BUF_INIT, x = QR_BUF_INIT, key = QR_BUF_INIT;
+    for (int c = 1; c < 1000; c++) {
+        qr_buf_reset(&name);
+        qr_buf_addf(&name, "EPUB/text/chapter-%03d.xhtml", c);
+        qr_buf_reset(&x);
+        if (qt_epub_entry(epub, name.ptr, &x) != 0)
+            break;
+        for (const char *p = x.ptr; (p = strstr(p, needle)) != NULL; p += strlen(needle)) {
+            n++;
+            const char *t = label ? strstr(p, label) : NULL;
+            if (!t)
+                continue;
+            t += strlen(label);
+            const char *e = strchr(t, '<');
+            size_t l = e ? (size_t)(e - t) : 0;
+            while (l > 0 && t[l - 1] == '.')
+                l--;
+            qr_buf_reset(&key);
+            qr_buf_addc(&key, '\n');
+            qr_buf_add(&key, t, l);
+            qr_buf_addc(&key, '\n');
+            if (!names->ptr || !strstr(names->ptr, key.ptr)) {
+                if (!names->len)
+                    qr_buf_addc(names, '\n');
+                qr_buf_add(names, key.ptr + 1, key.len - 1);
+                (*distinct)++;
+            }
+        }
+    }
+    qr_buf_release(&name);
+    qr_buf_release(&x);
+    qr_buf_release(&key);
+    return n;
+}
+
+/* The two plays, in their two layouts: every speech with its speaker's
+ * label (counted by reading the texts), stage directions set apart, and
+ * the songs of Much Ado kept as verse, a line an element. */
+static void test_plays(void)
+{
+    static const struct {
+        const char *src;
+        int speeches, speakers, stages;
+    } plays[] = {
+        /* 977 speeches by 24 speakers ("BALTHASAR [sings.]" once without
+         * the stop); 94 directions: 50 in brackets, 42 opening Enter or
+         * Exit..., two after a speaker's name */
+        {"tests/corpus/much-ado.txt", 977, 24, 94},
+        /* 1,082 indented run-in names in the play, and the three of its
+         * first lines quoted in the producer's notes before it */
+        {"tests/corpus/hamlet-folio.txt", 1085, 0, 0},
+    };
+    for (size_t i = 0; i < QR_ARRAY_LEN(plays); i++) {
+        qr_buf dir = QR_BUF_INIT, err = QR_BUF_INIT, epub = QR_BUF_INIT, names = QR_BUF_INIT;
+        char name[64];
+        snprintf(name, sizeof name, "corpus-play-%zu", i);
+        qt_scratch(name, &dir);
+        const char *argv[] = {S_quire_path(), "build", "-q", "-f", "epub", "-o", dir.ptr,
+                              plays[i].src, NULL};
+        CHECK_INT_EQ(qt_run(argv, NULL, NULL, &err), 0);
+        CHECK_INT_EQ(S_find_output(dir.ptr, ".epub", &epub), 0);
+        int distinct = 0, unused = 0;
+        int speeches = S_count_in_chapters(epub.ptr, "<div class=\"speech\">",
+                                           "<p class=\"speaker\">", &names, &distinct);
+        int speakers = S_count_in_chapters(epub.ptr, "<p class=\"speaker\">", NULL, NULL, &unused);
+        int stages = S_count_in_chapters(epub.ptr, "<p class=\"stage\">", NULL, NULL, &unused);
+        if (qt_verbose())
+            fprintf(stderr, "  %s: %d speeches, %d labels, %d speakers, %d directions\n",
+                    plays[i].src, speeches, speakers, distinct, stages);
+        CHECK_INT_EQ(speeches, plays[i].speeches);
+        CHECK_INT_EQ(speakers, plays[i].speeches);
+        if (plays[i].speakers)
+            CHECK_INT_EQ(distinct, plays[i].speakers);
+        if (plays[i].stages)
+            CHECK_INT_EQ(stages, plays[i].stages);
+        else
+            CHECK(stages > 100);
+        qr_buf_release(&dir);
+        qr_buf_release(&err);
+        qr_buf_release(&epub);
+        qr_buf_release(&names);
+    }
+}
+
 /* `quire dump --why` names each heading found and each candidate rejected,
  * with its line and rule. */
 static void test_why(void)
@@ -598,6 +692,7 @@ void suite_corpus(void)
     qt_case("corpus/hyphenation-patterns", test_hyphenation_patterns);
     qt_case("corpus/why", test_why);
     qt_case("corpus/part-page", test_part_page);
+    qt_case("corpus/plays", test_plays);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {
         char name[64];
         snprintf(name, sizeof name, "corpus/%s", books[i].name);

@@ -136,6 +136,11 @@ const char *qr_node_type_name(qr_node_type t)
     case QR_NODE_TABLE: return "table";
     case QR_NODE_TABLE_ROW: return "row";
     case QR_NODE_TABLE_CELL: return "cell";
+    case QR_NODE_SPEECH: return "speech";
+    case QR_NODE_SPEAKER: return "speaker";
+    case QR_NODE_STAGE: return "stage";
+    case QR_NODE_VERSE: return "verse";
+    case QR_NODE_VERSE_LINE: return "verse_line";
     case QR_NODE_CODE: return "code";
     case QR_NODE_STRIKE: return "strike";
     case QR_NODE_LINK: return "link";
@@ -162,7 +167,7 @@ int qr_node_is_leaf(const qr_node *n)
 
 int qr_node_is_block(const qr_node *n)
 {
-    return n->type >= QR_NODE_DOCUMENT && n->type <= QR_NODE_TABLE_CELL;
+    return n->type >= QR_NODE_DOCUMENT && n->type <= QR_NODE_VERSE_LINE;
 }
 
 qr_node *qr_chapter_heading(const qr_node *chapter)
@@ -515,6 +520,8 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
             qr_buf_addf(out, " kind=%s level=%d", S_kind_name(n->kind), n->level);
         else if (n->type == QR_NODE_HEADING)
             qr_buf_addf(out, " level=%d", n->level);
+        else if (n->type == QR_NODE_VERSE_LINE && n->level > 0)
+            qr_buf_addf(out, " indent=%d", n->level);
         else if (n->type == QR_NODE_LIST)
             qr_buf_addf(out, " %s start=%d%s", n->flags & S_ORDERED ? "ordered" : "bullet",
                         n->level, n->flags & S_TIGHT ? " tight" : "");

@@ -13,13 +13,19 @@
  *                         level 1 for top-level units, 2 for units inside a part
  *       HEADING?          level 1..6, inline children (the chapter's title)
  *       block*            PARAGRAPH, SCENE_BREAK, BLOCK_QUOTE, HEADING,
- *                         LIST, CODE_BLOCK, TABLE
+ *                         LIST, CODE_BLOCK, TABLE, SPEECH, STAGE, VERSE
  *
  *   BLOCK_QUOTE > block*
  *   LIST (ordered?, start, tight?) > LIST_ITEM > block*
  *   CODE_BLOCK                leaf: its text (lines joined by \n, no final
  *                             \n) and an info string (the language)
  *   TABLE (columns, alignments) > TABLE_ROW (header?) > TABLE_CELL > inline*
+ *   SPEECH > SPEAKER? block*  a play's speech: the speaker's label (inline*),
+ *                             then its PARAGRAPHs, VERSEs and STAGEs
+ *   STAGE > inline*           a stage direction, set apart from the speech
+ *   VERSE > VERSE_LINE+       a stanza, its lines kept; a VERSE_LINE holds
+ *                             inline* and its indent (level: in spaces, 0..12,
+ *                             relative to the stanza's least indented line)
  *
  *   inlines (inside PARAGRAPH, HEADING, TABLE_CELL): TEXT, EMPH, STRONG,
  *   LINE_BREAK, CODE (leaf, its text), STRIKE, LINK (url, title) > inline*,
@@ -55,6 +61,11 @@ typedef enum qr_node_type {
     QR_NODE_TABLE,
     QR_NODE_TABLE_ROW,
     QR_NODE_TABLE_CELL,
+    QR_NODE_SPEECH,     /* a play's speech: SPEAKER?, then its blocks */
+    QR_NODE_SPEAKER,    /* the speaker's label of a speech: inline* */
+    QR_NODE_STAGE,      /* a stage direction, set apart: inline* */
+    QR_NODE_VERSE,      /* a stanza: VERSE_LINE+ */
+    QR_NODE_VERSE_LINE, /* one line of verse: inline*; level = its indent */
     /* inlines */
     QR_NODE_TEXT,
     QR_NODE_EMPH,

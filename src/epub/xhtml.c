@@ -590,6 +590,31 @@ static int S_enter(S_ctx *c, const qr_node *n)
         c->open_link = n;
         break;
     }
+    case QR_NODE_SPEECH:
+    case QR_NODE_VERSE:
+        qr_xw_start(x, "div");
+        qr_xw_attr(x, "class", qr_node_get_type(n) == QR_NODE_SPEECH ? "speech" : "verse");
+        S_lang_attrs(c, n);
+        qr_xw_nl(x);
+        return 0;
+    case QR_NODE_SPEAKER:
+    case QR_NODE_STAGE: {
+        qr_xw_start(x, "p");
+        qr_xw_attr(x, "class", qr_node_get_type(n) == QR_NODE_SPEAKER ? "speaker" : "stage");
+        break;
+    }
+    case QR_NODE_VERSE_LINE: {
+        /* one element a line; its indent a class (styles/epub.css) */
+        char cls[32];
+        int indent = qr_node_level(n);
+        if (indent > 0)
+            snprintf(cls, sizeof cls, "line indent-%d", indent > 12 ? 12 : indent);
+        else
+            snprintf(cls, sizeof cls, "line");
+        qr_xw_start(x, "p");
+        qr_xw_attr(x, "class", cls);
+        break;
+    }
     case QR_NODE_CHAPTER: /* not expected inside a chapter: a plain section */
         qr_xw_start(x, "section");
         S_lang_attrs(c, n);

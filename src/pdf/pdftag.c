@@ -156,6 +156,11 @@ static void S_push_ancestors(qr_tagger *t, qr_tag_path *p, const qr_node *n)
         case QR_NODE_TABLE: S_push(p, "Table", a, 0, 0); break;
         case QR_NODE_TABLE_ROW: S_push(p, "TR", a, 0, 0); break;
         case QR_NODE_NOTE: S_push(p, "Note", a, 0, 0); break;
+        case QR_NODE_SPEECH:
+        case QR_NODE_VERSE: S_push(p, "Div", a, 0, 0); break;
+        case QR_NODE_SPEAKER:
+        case QR_NODE_STAGE:
+        case QR_NODE_VERSE_LINE:
         case QR_NODE_PARAGRAPH:
         case QR_NODE_HEADING:
         case QR_NODE_TABLE_CELL: S_push_block(t, p, a, 0); break; /* a note's caller */

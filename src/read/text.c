@@ -26,7 +26,8 @@
  *
  * One file per step: text_lines.c (1), text_gutenberg.c (2), text_contents.c
  * (3), text_headings.c (4), text_inline.c (5), text_blocks.c (6),
- * text_notes.c (7) and text_letters.c (8);
+ * with plays (speeches, speakers, stage directions) in text_play.c and
+ * stanzas in text_verse.c, text_notes.c (7) and text_letters.c (8);
  * their shared state is in text_reader.h.
  */
 #include <ctype.h>
@@ -136,6 +137,7 @@ int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t le
     const char *lang = m->language ? m->language : "en";
     r.cjk = strcmp(lang, "ja") == 0 || strcmp(lang, "zh") == 0 || strcmp(lang, "ko") == 0;
     r.wrap_width = qr_text_wrap_width(&r);
+    r.measure = qr_text_measure(&r);
     qr_text_make_blocks(&r);
     kinds = xcalloc((size_t)r.n_blocks + 1, sizeof(block_kind));
     qr_text_find_contents(&r, kinds);
@@ -156,6 +158,7 @@ int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t le
         qr_text_note(&r, r.lines[r.blocks[r.contents_first].first].no,
                      "the printed contents, to line %d, is taken out (%d entries)",
                      r.lines[r.blocks[r.contents_end - 1].last].no, r.n_entries);
+    qr_text_find_play(&r, kinds);
     qr_text_flush_notes(&r);
     qr_text_title_block(&r, kinds);
 
@@ -169,6 +172,12 @@ int qr_read_text_with(qr_doc *doc, const char *file, const char *data, size_t le
     if (r.pg)
         qr_text_build_licence(&r);
     qr_builder_finish(&r.b);
+    if (r.n_stage > 0)
+        qr_text_note(&r, r.stage_line,
+                     "stage directions: %d set apart (in brackets or italics, or opening "
+                     "Enter, Exit, Exeunt...)",
+                     r.n_stage);
+    qr_text_flush_notes(&r); /* the verse and stage directions found while building */
     rc = 0;
 done:
     free(kinds);

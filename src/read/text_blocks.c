@@ -33,37 +33,6 @@ int qr_text_line_per_paragraph(const reader *r, const block *b)
     return indented;
 }
 
-/*
- * Whether a block is verse: four lines or more, nearly every one opening
- * with a capital (each line of a poem does; a wrapped paragraph's lines open
- * mid-sentence, mostly in lower case), and not a paragraph that merely
- * fills the measure: a line before the last stops well short of the
- * longest.
- */
-static int S_is_verse(const reader *r, const block *b)
-{
-    int n = b->last - b->first + 1;
-    if (n < 4 || r->cjk)
-        return 0;
-    int caps = 0, widest = 0, shortest = 1 << 30;
-    for (int i = b->first; i <= b->last; i++) {
-        size_t l;
-        const char *t = qr_text_line(r, i, &l);
-        size_t k = 0;
-        while (k < l && (t[k] == '"' || t[k] == '\'' || t[k] == '(' || t[k] == '_' ||
-                         (unsigned char)t[k] == 0xE2))
-            k += (unsigned char)t[k] == 0xE2 ? 3 : 1;
-        caps += k < l && (isupper((unsigned char)t[k]) ||
-                          ((unsigned char)t[k] == 0xC3 && k + 1 < l &&
-                           (unsigned char)t[k + 1] < 0x9F));
-        int w = qr_text_width(r->lines[i].s, r->lines[i].len);
-        widest = w > widest ? w : widest;
-        if (i < b->last) /* a paragraph's last line is short anyway */
-            shortest = w < shortest ? w : shortest;
-    }
-    return caps * 10 >= n * 9 && shortest * 10 < widest * 7;
-}
-
 /* The block's lines are deliberately short (verse, an address, a title and
  * a by-line): keep its line breaks. */
 static int S_keeps_lines(const reader *r, const block *b)
@@ -77,8 +46,6 @@ static int S_keeps_lines(const reader *r, const block *b)
         fields = qr_text_is_field_line(t, l);
     }
     if (fields) /* "Title: ..." over "Author: ..." */
-        return 1;
-    if (S_is_verse(r, b))
         return 1;
     if (r->wrap_width < 50)
         return 0;
@@ -101,6 +68,11 @@ void qr_text_emit_paragraphs(reader *r, const block *b, int from)
         }
         return;
     }
+    const char *verse = qr_text_verse_rule(r, b, from);
+    if (verse) {
+        qr_text_emit_verse(r, b, from, verse);
+        return;
+    }
     int keep = S_keeps_lines(r, b);
     qr_buf text = QR_BUF_INIT;
     for (int i = from; i <= b->last; i++) {
@@ -121,6 +93,7 @@ void qr_text_emit_paragraphs(reader *r, const block *b, int from)
 
 void qr_text_close_chapter(reader *r)
 {
+    qr_text_close_speech(r);
     if (r->in_chapter) {
         qr_builder_leave(&r->b);
         r->in_chapter = 0;
@@ -245,6 +218,8 @@ void qr_text_build_body(reader *r, block_kind *kinds)
         const block *b = &r->blocks[k];
         int nlines = b->last - b->first + 1;
         const block *title = kinds[k + 1] == B_TITLE ? &r->blocks[k + 1] : NULL;
+        if (kinds[k] != B_PARA && kinds[k] != B_SKIP && kinds[k] != B_TITLE)
+            qr_text_close_speech(r); /* a heading or a break ends a play's speech */
         switch (kinds[k]) {
         case B_SKIP:
         case B_TITLE: /* emitted with its heading */
@@ -276,6 +251,11 @@ void qr_text_build_body(reader *r, block_kind *kinds)
         case B_PARA:
             if (!r->in_chapter)
                 qr_text_open_chapter(r, QR_CHAPTER_BODY, r->in_part ? 2 : 1, r->lines[b->first].no);
+            if (r->play && r->kind != QR_CHAPTER_FRONT) {
+                qr_text_emit_play_block(r, kinds, k);
+                last = k;
+                break;
+            }
             /* Two or more blank lines between paragraphs are a scene break;
              * in a text of one paragraph per line, one blank line is. */
             if (last >= 0 && r->kind != QR_CHAPTER_FRONT &&

@@ -67,11 +67,18 @@ typedef struct reader {
     int n_notes;
     /* layout */
     int wrap_width;    /* typical width of a hard-wrapped line, in columns */
+    int measure;       /* the text's measure: the 98th percentile of its lines' widths */
     int cjk;           /* the book is in a CJK language */
     int in_part;       /* chapters nest in a part */
     int in_chapter;    /* a chapter is open */
     qr_chapter_kind kind; /* ...of this kind */
     int verbatim;      /* no typographic changes (the licence) */
+    /* plays (text_play.c) */
+    int play;          /* 0: not a play; else the layout of its speakers' names */
+    int runin_indented; /* its run-in names are indented: one that is not is text */
+    int in_speech;     /* a SPEECH is open */
+    int n_stage;       /* stage directions set apart */
+    int stage_line;    /* the first one's line */
     qr_buf tmp;
     /* the author's heading rules (book.yaml), their patterns compiled (owned) */
     const qr_heading_rules *rules;
@@ -251,5 +258,21 @@ void qr_text_notes(reader *r, qr_node *from);
 /* Step 8 (text_letters.c): the dateline, salutation, closing and signature
  * of letters and diaries (paragraph roles), in the chapters from `from` on. */
 void qr_text_letters(reader *r, qr_node *from);
+
+/* Plays (text_play.c). */
+/* Whether the text is a play (sets r->play), with notes for -v. */
+void qr_text_find_play(reader *r, const block_kind *kinds);
+/* Emits paragraph block k of a play: speeches, speakers, stage directions. */
+void qr_text_emit_play_block(reader *r, const block_kind *kinds, int k);
+/* Closes the open SPEECH, if any. */
+void qr_text_close_speech(reader *r);
+
+/* Verse (text_verse.c). */
+/* The width the text was wrapped to: nearly every line is shorter. */
+int qr_text_measure(const reader *r);
+/* The rule by which the block's lines [from, last] are a stanza, or NULL. */
+const char *qr_text_verse_rule(const reader *r, const block *b, int from);
+/* Emits them as a VERSE, with a note naming `rule`. */
+void qr_text_emit_verse(reader *r, const block *b, int from, const char *rule);
 
 #endif

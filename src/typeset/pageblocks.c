@@ -619,6 +619,55 @@ static void S_code_block(pb *b, const qr_node *n, double left, double width, cha
     }
 }
 
+/*
+ * A line of a play or poem set apart from the text: the speaker's label, a
+ * stage direction, a line of verse. Ragged right, never hyphenated; a
+ * verse line too long for the measure is turned, its continuation hung by
+ * `hang`. Returns the block, or NULL when it holds nothing.
+ */
+static pblock *S_set_apart(pb *b, const qr_node *n, int face, double left, double width,
+                           double hang, int hyphenate)
+{
+    const qr_print_options *o = b->opt;
+    pblock *bl = S_block(b, PB_PARA, n);
+    bl->left = left;
+    bl->width = width;
+    bl->hang = hang;
+    qr_para_style st = {.face = face,
+                        .size = o->font_size,
+                        .indent = 0,
+                        .align = QR_ALIGN_LEFT,
+                        .hyphenate = hyphenate};
+    st.note_first = S_notes_of(b, n);
+    qr_para_build(b->fonts, n, &st, o, qr_node_effective_lang(b->doc, n), &bl->para);
+    if (bl->para.n == 0 || qr_pb_break(b, bl, 0) < 0) {
+        qr_para_free(&bl->para);
+        free(bl->lines);
+        b->n_blocks--;
+        return NULL;
+    }
+    return bl;
+}
+
+/* A stanza: a line of space above and below it, each line a block, its
+ * indent kept (half an em a space), turned lines hung by 2 em. */
+static void S_verse(pb *b, const qr_node *verse, double left, double width)
+{
+    double em = b->opt->font_size;
+    if (b->n_blocks > 0 && b->blocks[b->n_blocks - 1].kind != PB_BLANK)
+        S_block(b, PB_BLANK, NULL);
+    for (const qr_node *l = qr_node_first_child(verse); l; l = qr_node_next(l)) {
+        if (qr_node_get_type(l) != QR_NODE_VERSE_LINE)
+            continue;
+        double in = 0.5 * em * qr_node_level(l);
+        if (in > width / 2)
+            in = width / 2;
+        S_set_apart(b, l, QR_FACE_REGULAR, left + in, width - in, 2 * em, 0);
+        S_inline_figures(b, l, left, width);
+    }
+    S_block(b, PB_BLANK, NULL);
+}
+
 /* An open container while collecting blocks. */
 typedef struct cframe {
     qr_node_type type;
@@ -758,6 +807,24 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
         case QR_NODE_TABLE:
             it.ev = QR_EV_EXIT;
             S_table(b, n, left, width);
+            indent_next = 0;
+            break;
+        case QR_NODE_SPEECH: /* its blocks follow */ indent_next = 0; break;
+        case QR_NODE_SPEAKER: /* the label on a line of its own, in italics */
+            it.ev = QR_EV_EXIT;
+            S_set_apart(b, n, QR_FACE_ITALIC, left, width, 0, 0);
+            indent_next = 0;
+            break;
+        case QR_NODE_STAGE: /* set apart: in italics, 2 em in */
+            it.ev = QR_EV_EXIT;
+            S_set_apart(b, n, QR_FACE_ITALIC, left + 2 * o->font_size, width - 2 * o->font_size, 0,
+                        1);
+            S_inline_figures(b, n, left, width);
+            indent_next = 0;
+            break;
+        case QR_NODE_VERSE:
+            it.ev = QR_EV_EXIT;
+            S_verse(b, n, left, width);
             indent_next = 0;
             break;
         case QR_NODE_BLOCK_QUOTE:

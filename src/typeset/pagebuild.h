@@ -26,7 +26,8 @@ typedef struct pblock {
     size_t n_lines;
     int looseness;
     double left, width; /* within the text block */
-    double hang;        /* PB_CODE: continuation lines start this much further in */
+    double hang;        /* PB_CODE, a verse line (PB_PARA): continuation lines start this
+                         * much further in */
     const qr_node *node;
     char marker[24]; /* a list item's marker, hung before its first line */
     /* PB_FIGURE: the image, its size on the page, grid lines it takes

@@ -191,7 +191,8 @@ static pos S_page_cut(pb *b, pos start, int cap, size_t *skip)
     int tries = 0;
     for (size_t k = last + 1; k-- > start.block && tries < 12;) {
         pblock *bl = &b->blocks[k];
-        if (bl->kind != PB_PARA || bl->looseness != 0 || (k == start.block && start.line > 0))
+        if (bl->kind != PB_PARA || bl->hang > 0 || bl->looseness != 0 ||
+            (k == start.block && start.line > 0))
             continue;
         tries++;
         size_t before = bl->n_lines;
@@ -789,8 +790,9 @@ static void S_place_page(pb *b, qr_page *page, size_t pi, const plan *p, size_t 
                 S_place_figure_line(b, page, pi, bl, i, y, NULL);
             } else if (bl->kind == PB_PARA || bl->kind == PB_SUBHEAD) {
                 size_t before = page->n_runs;
-                qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x, y, bl->width,
-                                   page);
+                double hx = i > 0 ? bl->hang : 0; /* a turned verse line hangs */
+                qr_para_place_line(&bl->para, &bl->lines[i], i + 1 == bl->n_lines, x + hx, y,
+                                   bl->width - hx, page);
                 S_mark_runs(b, page, before, bl->node, &bl->para);
                 if (bl->kind == PB_PARA) {
                     S_stats_line(b, bl, i, hyphen_run);

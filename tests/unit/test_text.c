@@ -279,6 +279,113 @@ static void test_errors(void)
     qr_doc_free(doc);
 }
 
+
+/* A play of `n` speeches by three recurring speakers, in capitals over
+ * their speeches (runin 0) or run in ("  Ros. Speech"). */
+static void S_play(qr_buf *out, int n, int runin)
+{
+    static const char *const caps[] = {"ROSALIND.", "ORLANDO.", "CELIA."};
+    static const char *const abbr[] = {"Ros.", "Orl.", "Cel."};
+    qr_buf_adds(out, "The Play\n\n\nACT I\n\nSCENE I. A wood.\n\n[Enter Rosalind and Celia.]\n\n");
+    for (int i = 0; i < n; i++) {
+        if (runin)
+            qr_buf_addf(out, "  %s Speech number %d of the play goes\non over a second line.\n",
+                        abbr[i % 3], i);
+        else
+            qr_buf_addf(out, "%s\nSpeech number %d of the play goes\non over a second line.\n",
+                        caps[i % 3], i);
+        qr_buf_adds(out, i == 7 ? "Exit Orlando.\n\n" : "\n");
+    }
+}
+
+static void test_play(void)
+{
+    qr_error err;
+    int rc;
+    for (int runin = 0; runin < 2; runin++) {
+        qr_buf text = QR_BUF_INIT;
+        S_play(&text, 24, runin);
+        char *d = S_dump_of(text.ptr, &rc, &err);
+        CHECK_INT_EQ(rc, 0);
+        /* each speech has its speaker's label, then its text */
+        int speeches = 0;
+        for (const char *p = d; (p = strstr(p, "speech\n")) != NULL; p++)
+            speeches++;
+        CHECK_INT_EQ(speeches, 24);
+        CHECK_CONTAINS(d, runin ? "speaker\n        text \"Ros.\"\n      paragraph\n"
+                                  "        text \"Speech number 0 of the play goes on over a "
+                                  "second line.\""
+                                : "speaker\n        text \"ROSALIND.\"\n      paragraph\n"
+                                  "        text \"Speech number 0 of the play goes on over a "
+                                  "second line.\"");
+        /* stage directions set apart: a bracketed paragraph, and an Exit
+         * line inside a speech */
+        CHECK_CONTAINS(d, "    stage\n      text \"[Enter Rosalind and Celia.]\"");
+        CHECK_CONTAINS(d, "      stage\n        text \"Exit Orlando.\"");
+        /* the act and scene nest */
+        CHECK_CONTAINS(d, "chapter kind=part level=1\n    heading level=1\n      text \"ACT I\"");
+        CHECK_CONTAINS(d, "chapter kind=body level=2\n    heading level=1\n      text \"SCENE I. A wood.\"");
+        free(d);
+        /* too few speeches for the text's length: not a play */
+        qr_buf_reset(&text);
+        S_play(&text, 24, runin);
+        for (int i = 0; i < 120; i++)
+            qr_buf_adds(&text, "A long paragraph of prose follows the scene and runs on for a\n"
+                               "while, and on, as a novel's narration does, line after line\n"
+                               "after line, with nobody speaking in it at all.\n\n");
+        d = S_dump_of(text.ptr, &rc, &err);
+        CHECK(!strstr(d, "speaker"));
+        free(d);
+        qr_buf_release(&text);
+    }
+}
+
+static void test_verse(void)
+{
+    qr_error err;
+    int rc;
+    /* a song: lines at their indents (relative), a stanza each block */
+    char *d = S_dump_of("Songs\n\nSome prose to open the book, wrapped as prose is wrapped, at the\n"
+                        "measure of the text, and running on to fill it line by line to\n"
+                        "the end of its paragraph, which comes here.\n\n"
+                        "    Sigh no more, ladies, sigh no more,\n"
+                        "     Men were deceivers ever;\n"
+                        "    One foot in sea, and one on shore,\n"
+                        "     To one thing constant never.\n\n"
+                        "  I celebrate myself, and sing myself, and what I assume you shall\n"
+                        "      assume, for every atom belonging to me as good belongs to you.\n"
+                        "  I loafe and invite my soul,\n"
+                        "  I lean and loafe at my ease.\n",
+                        &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "verse\n      verse_line\n        text \"Sigh no more, ladies, sigh no more,\"\n"
+                      "      verse_line indent=1\n        text \"Men were deceivers ever;\"");
+    /* a turned line (deeper, in lower case, after a full line) is joined */
+    CHECK_CONTAINS(d, "verse_line\n        text \"I celebrate myself, and sing myself, and what I "
+                      "assume you shall assume, for every atom");
+    CHECK_CONTAINS(d, "paragraph\n      text \"Some prose to open the book");
+    free(d);
+    /* two indented lines, each broken with room for the next word: a
+     * couplet, not a wrapped paragraph */
+    d = S_dump_of("Couplet\n\nSome prose to open the book, wrapped as prose is wrapped, at the\n"
+                  "measure of the text, and running on to fill it line by line to\n"
+                  "the end of its paragraph, which comes here.\n\n"
+                  "  I loafe and invite my soul,\n"
+                  "  I lean and loafe at my ease observing a spear of summer grass.\n",
+                  &rc, &err);
+    CHECK_CONTAINS(d, "verse\n      verse_line\n        text \"I loafe and invite my soul,\"");
+    free(d);
+    /* an indented block quote wrapped to an even edge stays a paragraph */
+    d = S_dump_of("Quote\n\nProse.\n\n    The letter ran on in an even hand, line after line\n"
+                  "    to the edge of the page, and it said that the ship had\n"
+                  "    sailed and would not come back before the winter had\n"
+                  "    passed.\n",
+                  &rc, &err);
+    CHECK(!strstr(d, "verse"));
+    CHECK_CONTAINS(d, "text \"The letter ran on in an even hand, line after line to the edge");
+    free(d);
+}
+
 /* Golden dumps: tests/golden/NAME.txt read as a book dumps as NAME.dump. */
 static int S_make_dump(const char *name, const qr_buf *in, qr_buf *got)
 {
@@ -310,5 +417,7 @@ void suite_text(void)
     qt_case("text/heading-pattern", test_heading_pattern);
     qt_case("text/heading-lines", test_heading_lines);
     qt_case("text/heading-rules-off", test_heading_rules_off);
+    qt_case("text/play", test_play);
+    qt_case("text/verse", test_verse);
     qt_case("text/golden-dumps", test_golden);
 }
