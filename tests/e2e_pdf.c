@@ -80,9 +80,14 @@ static word *S_words(const char *s, size_t len, size_t *n)
         size_t h = i;
         while (h < len && (s[h] == '_' || s[h] == '*'))
             h++;
-        w[*n].hyphen_after = h < len && s[h] == '-';
+        /* ...or a soft hyphen (U+00AD: the PDF's hyphen at a line's end) */
+        size_t hl = h < len && s[h] == '-' ? 1
+                    : h + 1 < len && (unsigned char)s[h] == 0xC2 && (unsigned char)s[h + 1] == 0xAD
+                        ? 2
+                        : 0;
+        w[*n].hyphen_after = hl > 0;
         w[*n].line_end =
-            w[*n].hyphen_after && h + 1 < len && (s[h + 1] == '\n' || s[h + 1] == '\f');
+            hl > 0 && h + hl < len && (s[h + hl] == '\n' || s[h + hl] == '\f');
         w[*n].space_before = space;
         space = 0;
         (*n)++;
@@ -419,7 +424,7 @@ static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, 
                 hang++;
                 double hung = xmax - right;
                 if ((last == '.' && fabs(hung - allow_stop) < 0.5) ||
-                    (last == '-' && fabs(hung - allow_hyphen) < 0.5))
+                    ((last == '-' || last == 0xAD) && fabs(hung - allow_hyphen) < 0.5))
                     n_exact++;
                 if (xmax > right + allow + 0.5) {
                     past++;
@@ -445,6 +450,66 @@ static void S_no_ink_past_edge(const char *pdf, double inner, double outer)
     S_no_ink_past_edge_hang(pdf, inner, outer, 11, 1, NULL);
 }
 
+/*
+ * pdftotext -bbox: no word box holds a space between two of its letters
+ * (two words read as one); a space at a word's end, where the PDF's text
+ * carries a tight line's space inside a glyph's cluster, is counted (-v).
+ */
+static void S_bbox_words_apart(const char *pdf)
+{
+    const char *argv[] = {"pdftotext", "-bbox", pdf, "-", NULL};
+    qr_buf out = QR_BUF_INIT;
+    int rc = qt_run(argv, NULL, &out, NULL);
+    long words = 0, inside = 0, trailing = 0;
+    char first[96] = "";
+    for (const char *p = out.ptr; (p = strstr(p, "<word ")); p++) {
+        const char *t = strchr(p, '>'), *e = t ? strstr(t, "</word>") : NULL;
+        if (!e)
+            break;
+        words++;
+        t++;
+        size_t a = 0, b = (size_t)(e - t);
+        while (a < b && t[a] == ' ')
+            a++;
+        while (b > a && t[b - 1] == ' ')
+            b--;
+        if (a > 0 || b < (size_t)(e - t))
+            trailing++;
+        if (memchr(t + a, ' ', b - a) && inside++ == 0)
+            snprintf(first, sizeof first, "%.*s", (int)(b - a > 80 ? 80 : b - a), t + a);
+    }
+    if (rc != 0 || words == 0 || inside > 0)
+        qt_fail(__FILE__, __LINE__,
+                "pdftotext -bbox %s: exit %d, %ld words, %ld with a space inside, first: \"%s\"",
+                pdf, rc, words, inside, first);
+    if (qt_verbose())
+        fprintf(stderr, "  pdftotext -bbox: %ld words, %ld with a space at an end\n", words,
+                trailing);
+    qr_buf_release(&out);
+}
+
+/* Places where a space stands between two CJK characters. */
+static long S_cjk_spaces(const char *s, size_t len)
+{
+    long n = 0;
+    uint32_t last = 0; /* the character before the space */
+    int spaced = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t c;
+        int k = qr_utf8_decode(s + i, len - i, &c);
+        i += k > 0 ? (size_t)k : 1;
+        if (c == ' ') {
+            spaced = 1;
+            continue;
+        }
+        if (spaced && S_cjk_cp(last) && S_cjk_cp(c))
+            n++;
+        spaced = 0;
+        last = c;
+    }
+    return n;
+}
+
 /* Builds src as a PDF into tests/out/NAME; returns the PDF's path. */
 static int S_build(const char *name, const char *src, const char *pdf_name, qr_buf *pdf,
                    const char *extra)
@@ -464,20 +529,24 @@ static int S_build(const char *name, const char *src, const char *pdf_name, qr_b
 static const struct pdf_case {
     const char *name, *src, *pdf;
     const char *info[3];
+    int cjk; /* Chinese or Japanese: no space between two of its characters */
 } books[] = {
     {"seed",
      "seeds/000_5b71d4f8b3bd2c5d.txt",
      "who-hacked-sony.pdf",
-     {"Title:           Who Hacked Sony?", "Creator:         quire "}},
+     {"Title:           Who Hacked Sony?", "Creator:         quire "},
+     0},
     {"moby-dick",
      "tests/corpus/moby-dick.txt",
      "moby-dick-or-the-whale.pdf",
      {"Title:           Moby Dick; or The Whale", "Author:          Herman Melville",
-      "Tagged:          yes"}},
+      "Tagged:          yes"},
+     0},
     {"japanese",
      "tests/corpus/kasei-no-kioku-ja.txt",
      "kasei-no-kioku-the-memory-of-mars.pdf",
-     {"Author:          Raymond F. Jones"}},
+     {"Author:          Raymond F. Jones"},
+     1},
 };
 
 static const struct pdf_case *current;
@@ -498,6 +567,7 @@ static void test_pdf_book(void)
     S_qpdf(pdf.ptr);
     S_fonts_embedded(pdf.ptr);
     S_no_ink_past_edge(pdf.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4);
+    S_bbox_words_apart(pdf.ptr);
     const char *pi[] = {"pdfinfo", pdf.ptr, NULL};
     qt_run(pi, NULL, &info, NULL);
     for (size_t k = 0; k < QR_ARRAY_LEN(bc->info) && bc->info[k]; k++)
@@ -528,15 +598,15 @@ static void test_pdf_book(void)
     }
     /* every word of the source, in order, and no two of them run together,
      * in the text of each extractor a reader's tools use: poppler's
-     * pdftotext and MuPDF's; a tool that does not run fails. Poppler's raw
-     * mode and pdfminer run too, their merges counted (-v) but not failed:
-     * they find word breaks only by gaps (raw: wider than 0.15 em, which a
-     * line shrunk to TeX's limit of a third of the space is not) */
+     * pdftotext in its reading and raw orders, MuPDF's and pdfminer's; a
+     * tool that does not run fails. Raw order and pdfminer find word breaks
+     * by gaps alone: the tightest lines' spaces are in the text itself
+     * (src/pdf/pdftext.c) */
     static const char *const tools[][9] = {
         {"1", "pdftotext", "-enc", "UTF-8", "PDF", "-"},
-        {"0", "pdftotext", "-raw", "-enc", "UTF-8", "PDF", "-"},
+        {"1", "pdftotext", "-raw", "-enc", "UTF-8", "PDF", "-"},
         {"1", "mutool", "draw", "-q", "-F", "txt", "-o", "-", "PDF"},
-        {"0", "pdf2txt", "PDF"},
+        {"1", "pdf2txt", "PDF"},
     };
     for (size_t t = 0; t < QR_ARRAY_LEN(tools); t++) {
         const char *argv[9] = {NULL};
@@ -584,6 +654,29 @@ static void test_pdf_book(void)
         if (qt_verbose())
             fprintf(stderr, "  %s: %s: %ld words in order, %ld merged%s%s\n", tool, bc->src, n,
                     merged, n < 0 ? "; missing: " : "", n < 0 ? missing : "");
+    }
+    /* the PDF's own text (its structure tree's, as written) invents no
+     * space inside Chinese or Japanese: the gaps of a stretched line are
+     * no spaces. (Extractors that find words by gaps alone still read
+     * some there: pdftotext about 5,000 in the Japanese book, counted by
+     * -v, not failed.) */
+    if (bc->cjk) {
+        const char *st[] = {"tests/structtext.py", pdf.ptr, NULL};
+        qr_buf_reset(&text);
+        int rc = qt_run(st, NULL, &text, NULL);
+        long in_pdf = S_cjk_spaces(text.ptr, text.len), in_src = S_cjk_spaces(src.ptr, src.len);
+        if (rc != 0 || text.len < 1000 || in_pdf > in_src)
+            qt_fail(__FILE__, __LINE__,
+                    "%s: tests/structtext.py exit %d; %ld spaces between CJK characters, the "
+                    "source has %ld",
+                    pdf.ptr, rc, in_pdf, in_src);
+        const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
+        qr_buf_reset(&text);
+        qt_run(pt, NULL, &text, NULL);
+        if (qt_verbose())
+            fprintf(stderr, "  %ld spaces between CJK characters in the tagged text, %ld in "
+                            "pdftotext's, %ld in the source\n",
+                    in_pdf, S_cjk_spaces(text.ptr, text.len), in_src);
     }
 done:
     qr_buf_release(&pdf);
@@ -633,6 +726,57 @@ static void test_stats(void)
     qr_buf_release(&dir);
     qr_buf_release(&out);
     qr_buf_release(&err);
+}
+
+/* The width of pdftotext -bbox's `n`th word (0-based) that reads `w` (a
+ * space after it or not), or -1. */
+static double S_word_width(const char *bbox, const char *w, int n)
+{
+    char want[64];
+    snprintf(want, sizeof want, ">%s", w);
+    for (const char *p = bbox; (p = strstr(p, want)); p++) {
+        const char *after = p + strlen(want);
+        if (strncmp(after, "</word>", 7) != 0 && strncmp(after, " </word>", 8) != 0)
+            continue;
+        const char *tag = p;
+        while (tag > bbox && strncmp(tag, "<word ", 6) != 0)
+            tag--;
+        if (n-- > 0)
+            continue;
+        return S_tag_attr(tag, p, "xMax=\"") - S_tag_attr(tag, p, "xMin=\"");
+    }
+    return -1;
+}
+
+/* Tables and the contents set lining, tabular figures (OpenType lnum,
+ * tnum) where the body keeps the font's old-style, proportional ones: in
+ * the body "1111" is narrower than "2014", in a table the two are as wide
+ * (and wider than the body's "1111": other glyphs). */
+static void test_lining_figures(void)
+{
+    qr_buf dir = QR_BUF_INIT, src = QR_BUF_INIT, pdf = QR_BUF_INIT, bbox = QR_BUF_INIT;
+    qt_scratch("pdf-figures-src", &dir);
+    qr_buf_addf(&src, "%s/figures.md", dir.ptr);
+    static const char md[] = "---\ntitle: Figures\n---\n\n# Years\n\nThe years 1111 and 2014 "
+                             "were long ones for the people who lived through them.\n\n"
+                             "| Year | Count |\n| ---- | ----: |\n| 1111 | 2014 |\n";
+    CHECK_INT_EQ(qt_write(src.ptr, md, strlen(md)), 0);
+    if (S_build("pdf-figures", src.ptr, "figures.pdf", &pdf, NULL) != 0)
+        goto done;
+    const char *argv[] = {"pdftotext", "-bbox", pdf.ptr, "-", NULL};
+    CHECK_INT_EQ(qt_run(argv, NULL, &bbox, NULL), 0);
+    double body1 = S_word_width(bbox.ptr, "1111", 0), body2 = S_word_width(bbox.ptr, "2014", 0);
+    double cell1 = S_word_width(bbox.ptr, "1111", 1), cell2 = S_word_width(bbox.ptr, "2014", 1);
+    if (body1 <= 0 || body2 <= 0 || cell1 <= 0 || cell2 <= 0 || fabs(body1 - body2) < 1 ||
+        fabs(cell1 - cell2) > 0.01 || fabs(cell1 - body1) < 1)
+        qt_fail(__FILE__, __LINE__,
+                "%s: figures' widths: body 1111 %.2f, 2014 %.2f; table 1111 %.2f, 2014 %.2f",
+                pdf.ptr, body1, body2, cell1, cell2);
+done:
+    qr_buf_release(&dir);
+    qr_buf_release(&src);
+    qr_buf_release(&pdf);
+    qr_buf_release(&bbox);
 }
 
 /* A URL longer than the rest of its line breaks after a slash, dot or
@@ -758,6 +902,9 @@ static void test_long_word(void)
     S_no_ink_past_edge(pdf.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4);
     const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
     CHECK_INT_EQ(qt_run(pt, NULL, &text, NULL), 0);
+    /* its pieces end with a soft hyphen (U+00AD): a reader's copy joins
+     * them */
+    CHECK(qt_join_soft_hyphens(&text) >= 3);
     char missing[512];
     if (S_words_in_pdf_text(src.ptr, src.len, text.ptr, text.len, missing, sizeof missing, NULL,
                             NULL, 0, 0) < 0)
@@ -836,6 +983,7 @@ void suite_pdf(void)
     qt_case("pdf/stats", test_stats);
     qt_case("pdf/print-options", test_print_options);
     qt_case("pdf/url-breaks", test_url_breaks);
+    qt_case("pdf/lining-figures", test_lining_figures);
     qt_case("pdf/long-word", test_long_word);
     qt_case("pdf/protrusion", test_protrusion);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {

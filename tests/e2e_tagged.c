@@ -1,7 +1,8 @@
 /*
  * e2e_tagged.c: the tagged PDF (issue 6). Builds the seed book and the rich
  * fixture and reads their structure trees back with poppler (`pdfinfo
- * -struct`, `-struct-text`) and qpdf:
+ * -struct`), pdfminer (tests/structtext.py: each element's text, as
+ * `pdfinfo -struct-text` prints it, ActualText spans read) and qpdf:
  *
  *   - a StructTreeRoot (pdfinfo says Tagged), with the element types the
  *     book calls for: Document, Sect, H1..., P, L/LI/Lbl/LBody,
@@ -16,6 +17,7 @@
  *   - every Figure has its image's alt text (/Alt), the catalog the book's
  *     /Lang, /MarkInfo and DisplayDocTitle; qpdf --check is clean.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,19 +173,23 @@ static int S_model_text(const char *src, qr_buf *words, size_t *n_words, qr_buf 
     return 0;
 }
 
-/* `pdfinfo -struct-text`'s text from the first Sect on (the front matter
+/* The structure tree's text (tests/structtext.py, in the form of `pdfinfo
+ * -struct-text`) from the first Sect on (the front matter
  * before it), its word characters only: all in `letters`, and each
  * element's in `chunks` (a NUL after each); all the text, as printed, in
  * `all`. */
 static int S_struct_text(const char *pdf, qr_buf *tree, qr_buf *letters, qr_buf *all,
                          qr_buf *chunks, size_t *n_chunks)
 {
-    const char *argv[] = {"pdfinfo", "-struct-text", pdf, NULL};
-    int rc = qt_run(argv, NULL, tree, NULL);
+    const char *argv[] = {"tests/structtext.py", pdf, NULL};
+    qr_buf err = QR_BUF_INIT;
+    int rc = qt_run(argv, NULL, tree, &err);
     if (rc != 0 || tree->len == 0) {
-        qt_fail(__FILE__, __LINE__, "pdfinfo -struct-text %s: exit %d", pdf, rc);
+        qt_fail(__FILE__, __LINE__, "tests/structtext.py %s: exit %d\n%s", pdf, rc, err.ptr);
+        qr_buf_release(&err);
         return -1;
     }
+    qr_buf_release(&err);
     int in_body = 0;
     for (const char *line = tree->ptr; line && *line;) {
         const char *nl = strchr(line, '\n');
@@ -271,12 +277,8 @@ static void S_types_present(const char *pdf, const char *const *types, size_t n)
  * NUL after each, from the first Sect on) is found in the model's letters
  * after the one before, within `gap` letters of where it ended; only list
  * markers and note numbers (a few digits), a note's number before its text
- * and figure captions (`captions`) are not the model's text. poppler
- * 22.12's -struct-text stops an element's text at the first span with an
- * ActualText in it (cairo writes one for a ligature glyph it mapped
- * before), so an element's text may be cut short: the letters of the
- * model found must still be nearly all of them. Returns the share found
- * (0..1), or -1 after failing the case.
+ * and figure captions (`captions`) are not the model's text. Returns the
+ * share of the model's letters found (0..1), or -1 after failing the case.
  */
 static double S_chunks_in_order(const char *pdf, const qr_buf *model, const qr_buf *chunks,
                                 size_t n_chunks, const qr_buf *captions, size_t n_captions,
@@ -319,6 +321,95 @@ static double S_chunks_in_order(const char *pdf, const qr_buf *model, const qr_b
     return model->len ? (double)covered / (double)model->len : 0;
 }
 
+/*
+ * The words of the tree's text from the first Sect on, as a reader of the
+ * tagged text takes them (split at white space, a soft hyphen left out):
+ * each is a word of the source, or a compound the source has with its
+ * hyphen. So no two words run together (a line's end and a tight space
+ * are spaces in the text) and a word hyphenated at a line's end reads as
+ * one word (its hyphen U+00AD, not "-"). Returns the number of words that
+ * held a soft hyphen.
+ */
+static size_t S_tree_words(const char *pdf, const qr_buf *tree, const char *src_path)
+{
+    qr_buf src = QR_BUF_INIT, known = QR_BUF_INIT, w = QR_BUF_INIT, letters = QR_BUF_INIT;
+    size_t soft = 0, bad = 0;
+    char first_bad[128] = "";
+    CHECK_INT_EQ(qt_read(src_path, &src), 0);
+    /* the source's words, letters only, each between newlines */
+    qr_buf_addc(&known, '\n');
+    for (char *t = strtok(src.ptr, " \t\r\n\f"); t; t = strtok(NULL, " \t\r\n\f")) {
+        qr_buf_reset(&letters);
+        S_letters(t, strlen(t), &letters);
+        qr_buf_add(&known, letters.ptr, letters.len);
+        qr_buf_addc(&known, '\n');
+    }
+    qr_buf_release(&src);
+    CHECK_INT_EQ(qt_read(src_path, &src), 0);
+    const char *body = strstr(tree->ptr, "\n  Sect");
+    for (const char *line = body; line && *line;) {
+        const char *nl = strchr(line + 1, '\n');
+        const char *q0 = strchr(line, '"');
+        const char *end = nl ? nl : line + strlen(line);
+        if (q0 && q0 < end && end[-1] == '"') {
+            for (const char *c = q0 + 1; c < end - 1;) {
+                while (c < end - 1 && (*c == ' ' || *c == '\t'))
+                    c++;
+                const char *e = c;
+                while (e < end - 1 && *e != ' ' && *e != '\t')
+                    e++;
+                if (e == c)
+                    break;
+                qr_buf_reset(&w);
+                int has_soft = 0, has_hyphen = 0;
+                for (const char *k = c; k < e; k++) {
+                    if ((unsigned char)k[0] == 0xC2 && k + 1 < e && (unsigned char)k[1] == 0xAD) {
+                        has_soft = 1;
+                        k++;
+                        continue;
+                    }
+                    if (*k == '-' && k > c && k + 1 < e)
+                        has_hyphen = 1;
+                    qr_buf_addc(&w, *k);
+                }
+                qr_buf_reset(&letters);
+                qr_buf_addc(&letters, '\n');
+                S_letters(w.ptr, w.len, &letters);
+                qr_buf_addc(&letters, '\n');
+                int ok = letters.len == 2 || strstr(known.ptr, letters.ptr) != NULL;
+                if (!ok && has_hyphen) {
+                    /* a compound: the source has it, hyphen and all */
+                    size_t a = 0, b = w.len;
+                    while (a < b && !isalnum((unsigned char)w.ptr[a]))
+                        a++;
+                    while (b > a && !isalnum((unsigned char)w.ptr[b - 1]))
+                        b--;
+                    qr_buf part = QR_BUF_INIT;
+                    qr_buf_add(&part, w.ptr + a, b - a);
+                    ok = strstr(src.ptr, part.ptr) != NULL;
+                    qr_buf_release(&part);
+                }
+                soft += has_soft;
+                if (!ok && bad++ == 0)
+                    snprintf(first_bad, sizeof first_bad, "%.*s", (int)(e - c > 60 ? 60 : e - c),
+                             c);
+                c = e;
+            }
+        }
+        line = nl;
+    }
+    if (!body || bad > 0)
+        qt_fail(__FILE__, __LINE__,
+                "%s: %zu words of the structure tree's text are no word of the source, first: "
+                "\"%s\"",
+                pdf, bad, first_bad);
+    qr_buf_release(&src);
+    qr_buf_release(&known);
+    qr_buf_release(&w);
+    qr_buf_release(&letters);
+    return soft;
+}
+
 static void test_tagged_seed(void)
 {
     qr_buf pdf = QR_BUF_INIT, words = QR_BUF_INIT, alts = QR_BUF_INIT, tree = QR_BUF_INIT;
@@ -347,6 +438,12 @@ static void test_tagged_seed(void)
                 "  tree:  \"%.60s\"\n  book:  \"%.60s\"",
                 pdf.ptr, k, letters.ptr + k, model.ptr + k);
     }
+    /* word by word: spaces where the source has them (at line ends and
+     * on tight lines too), the words hyphenated at line ends whole */
+    size_t soft = S_tree_words(pdf.ptr, &tree, src);
+    if (soft == 0)
+        qt_fail(__FILE__, __LINE__, "%s: no word hyphenated at a line's end has U+00AD",
+                pdf.ptr);
     /* the title: on the title page and as the chapter's heading, never as
      * a running head */
     CHECK_INT_EQ(S_count(all.ptr, "Who Hacked Sony?"), 2);

@@ -83,6 +83,10 @@ int qt_entries(const char *dir, int *tmp);
  * has none; and the last character of a word pdftotext -bbox wrote
  * (XML-escaped) in [p, end). */
 int qt_protrusion_right(uint32_t cp);
+/* Joins the parts of each word hyphenated at a line's end in an
+ * extractor's text: U+00AD and the newline after it are taken out, as a
+ * reader's copy does (pdftotext joins only "-"). Returns how many. */
+int qt_join_soft_hyphens(qr_buf *text);
 uint32_t qt_last_char(const char *p, const char *end);
 
 /*

@@ -245,6 +245,23 @@ size_t qt_past_credits(const char *s, size_t len, size_t at)
 
 /* The right-hand protrusion of code point cp in the font's table
  * (fonts/EBGaramond12.protrusion), thousandths of an em; 0 when not in it. */
+int qt_join_soft_hyphens(qr_buf *text)
+{
+    size_t o = 0;
+    int n = 0;
+    for (size_t i = 0; i < text->len; i++) {
+        if (i + 2 < text->len && memcmp(text->ptr + i, "\xC2\xAD\n", 3) == 0) {
+            n++;
+            i += 2;
+            continue;
+        }
+        text->ptr[o++] = text->ptr[i];
+    }
+    text->len = o;
+    text->ptr[o] = '\0';
+    return n;
+}
+
 int qt_protrusion_right(uint32_t cp)
 {
     FILE *fp = fopen("fonts/EBGaramond12.protrusion", "r");

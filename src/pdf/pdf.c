@@ -73,7 +73,7 @@ static int S_draw_graphic(cairo_t *cr, const qr_graphic *g, int print, qr_error 
     return 0;
 }
 
-/* Draws one run by itself (right-to-left text, a link). */
+/* Draws one run by itself (right-to-left text). */
 static void S_show_alone(cairo_t *cr, const qr_run *r, int **clusters, size_t *cap)
 {
     if ((size_t)(r->g1 - r->g0) > *cap) {
@@ -119,7 +119,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
             font = NULL;
         }
         qr_pdf_batch_space(bt, r);
-        if (r->shape->rtl || r->uri || r->link_page > 0) {
+        if (r->shape->rtl) {
             qr_pdf_batch_flush(cr, bt, r->shape->font);
             font = NULL;
             S_show_alone(cr, r, clusters, cap);

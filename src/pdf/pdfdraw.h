@@ -26,6 +26,8 @@ typedef struct batch {
     qr_buf text;
     /* where the last run drawn ends (its glyphs' advance), and its baseline */
     double x_end, y_end;
+    /* the next cluster takes in the last one (a space in a narrow gap) */
+    int join;
 } batch;
 /* An element to be open while something is drawn: its structure type (or
  * CAIRO_TAG_LINK), what makes it the same element from one drawing to the

@@ -55,6 +55,13 @@ static void S_batch_glyph(batch *bt, unsigned long index, double x, double y)
 
 static void S_batch_cluster(batch *bt, int bytes, int glyphs)
 {
+    if (bt->join) {
+        /* the space before it, in a gap too narrow to read (see below) */
+        bt->clusters[bt->n_clusters - 1].num_bytes += bytes;
+        bt->clusters[bt->n_clusters - 1].num_glyphs += glyphs;
+        bt->join = 0;
+        return;
+    }
     if (bt->n_clusters == bt->cap_clusters) {
         bt->cap_clusters = bt->cap_clusters ? bt->cap_clusters * 2 : 256;
         bt->clusters = xrealloc(bt->clusters, bt->cap_clusters * sizeof *bt->clusters);
@@ -64,6 +71,59 @@ static void S_batch_cluster(batch *bt, int bytes, int glyphs)
     bt->n_clusters++;
 }
 
+/*
+ * The glyph that stands for a word space in a gap: the font's own space
+ * where it fits (or where `any`), else the widest of its thin, hair and
+ * zero-width spaces that does; 0 when the font has none. *w gets its
+ * advance.
+ */
+static hb_codepoint_t S_space_glyph(PangoFont *font, double gap, int any, double *w)
+{
+    static const hb_codepoint_t spaces[] = {0x0020, 0x2009, 0x200A, 0x200B};
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    for (size_t i = 0; hb && i < QR_ARRAY_LEN(spaces); i++) {
+        hb_codepoint_t g;
+        if (!hb_font_get_nominal_glyph(hb, spaces[i], &g))
+            continue;
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, g, NULL, &logical);
+        *w = (double)logical.width / PANGO_SCALE;
+        if (!any && *w > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
+            continue;
+        return g;
+    }
+    return 0;
+}
+
+/* The hyphen of a word broken at a line's end: the text U+00AD, so that
+ * copying and search give the word whole, drawn with the font's own glyph
+ * for it where it has one as wide as its hyphen (the glyph's ToUnicode
+ * entry is then U+00AD; the hyphen's glyph would need an ActualText span).
+ * Returns 0 for a run that is not one glyph. */
+static int S_batch_soft_hyphen(batch *bt, const qr_run *r)
+{
+    const PangoGlyphInfo *gi = &r->shape->glyphs->glyphs[r->g0];
+    if (r->g1 - r->g0 != 1 || gi->glyph == PANGO_GLYPH_EMPTY ||
+        (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+        return 0;
+    PangoFont *font = r->shape->font;
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    hb_codepoint_t g = gi->glyph, shy;
+    if (hb && hb_font_get_nominal_glyph(hb, 0x00AD, &shy)) {
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, shy, NULL, &logical);
+        if (logical.width == gi->geometry.width)
+            g = shy;
+    }
+    qr_buf_adds(&bt->text, "\xC2\xAD");
+    S_batch_glyph(bt, g, r->x + (double)gi->geometry.x_offset / PANGO_SCALE,
+                  r->y + (double)gi->geometry.y_offset / PANGO_SCALE);
+    S_batch_cluster(bt, 2, 1);
+    bt->x_end = r->x + (double)gi->geometry.width / PANGO_SCALE;
+    bt->y_end = r->y;
+    return 1;
+}
+
 /* Adds one left-to-right run: its glyphs from x, its text and clusters. */
 void qr_pdf_batch_run(batch *bt, const qr_run *r)
 {
@@ -71,6 +131,8 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
     const PangoGlyphInfo *gi = s->glyphs->glyphs;
     const int *lc = s->glyphs->log_clusters;
     double x = r->x;
+    if (r->soft_hyphen && S_batch_soft_hyphen(bt, r))
+        return;
     qr_buf_add(&bt->text, s->text + r->b0, (size_t)(r->b1 - r->b0));
     for (int g = r->g0; g < r->g1;) {
         /* a cluster: the glyphs that share a text position */
@@ -93,43 +155,65 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
         S_batch_cluster(bt, next_byte - lc[g], drawn);
         g = end;
     }
+    if (r->space_after) {
+        /* the word space a line ends with, for the tagged text and
+         * copying across lines: a space of no width */
+        double w = 0;
+        hb_codepoint_t sp = S_space_glyph(s->font, 0, 0, &w);
+        qr_buf_addc(&bt->text, ' ');
+        if (sp && w < 0.01)
+            S_batch_glyph(bt, sp, x, r->y);
+        S_batch_cluster(bt, 1, sp && w < 0.01);
+    }
     bt->x_end = x;
     bt->y_end = r->y;
 }
 
 /*
- * The word space before run r: a glyph standing for U+0020 where the last
- * run drawn on the line ends, in r's font, never wider than the gap, so
- * that no extractor sees it overlap the next word (a space glyph
- * overlapping the next letter reads as no space to poppler and MuPDF: the
- * words merge). The font's own space where it fits, else the widest of its
- * thin, hair and zero-width spaces that does, drawn with the text " " (so
- * the glyph's ToUnicode entry is the space). A cluster of no glyph would
- * need an ActualText span, which poppler's reading of marked content
- * stops at: only when the font has none of them.
+ * The word space before run r: a glyph standing for U+0020 in the gap
+ * between the last run drawn on its line and r, in r's font, drawn with
+ * the text " " (so the glyph's ToUnicode entry is the space), never wider
+ * than the gap and centred in it, so that no extractor sees it overlap the
+ * next word (a space glyph overlapping the next letter reads as no space
+ * to poppler and MuPDF: the words merge).
+ *
+ * Extractors that find word breaks by gaps alone (poppler's raw order)
+ * drop a space glyph and look at the gap, which must be wider than
+ * 0.15 em: a line shrunk towards TeX's limit of a third of the space has
+ * narrower ones. In a gap that narrow the space joins the cluster of the
+ * letter before it (or of the letter after it, first in a new font), with
+ * the font's own space glyph, so that the cluster's text holds the space
+ * itself: cairo writes such a cluster as an ActualText span, which
+ * poppler and MuPDF read in place of its glyphs, and pdfminer, which does
+ * not, reads the space glyph's U+0020. The glyph is drawn over the letter
+ * (ending where it ends, or starting where the next word starts), so that
+ * the span's box does not reach into the gap: poppler would take a word
+ * box that touches the next word for part of it.
  */
+#define QR_GAP_READ_EM 0.16
 void qr_pdf_batch_space(batch *bt, const qr_run *r)
 {
-    static const hb_codepoint_t spaces[] = {0x0020, 0x2009, 0x200A, 0x200B};
     if (!r->space_before || bt->y_end != r->y || r->x < bt->x_end - 0.01)
         return;
     PangoFont *font = r->shape->font;
-    hb_font_t *hb = pango_font_get_hb_font(font);
-    double gap = r->x - bt->x_end;
+    cairo_matrix_t m;
+    cairo_scaled_font_get_font_matrix(pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)), &m);
+    double gap = r->x - bt->x_end, w = 0;
+    int narrow = gap < QR_GAP_READ_EM * m.yy;
+    hb_codepoint_t g = S_space_glyph(font, gap, narrow, &w);
     qr_buf_addc(&bt->text, ' ');
-    for (size_t i = 0; hb && i < QR_ARRAY_LEN(spaces); i++) {
-        hb_codepoint_t g;
-        if (!hb_font_get_nominal_glyph(hb, spaces[i], &g))
-            continue;
-        PangoRectangle logical;
-        pango_font_get_glyph_extents(font, g, NULL, &logical);
-        if ((double)logical.width / PANGO_SCALE > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
-            continue;
-        S_batch_glyph(bt, g, bt->x_end, r->y);
-        S_batch_cluster(bt, 1, 1);
+    double x = bt->x_end + (gap > w ? (gap - w) / 2 : 0);
+    if (narrow) /* inside the letter's cluster, over it */
+        x = bt->n_clusters > 0 ? bt->x_end - w : r->x;
+    if (g)
+        S_batch_glyph(bt, g, x, r->y);
+    if (narrow && bt->n_clusters > 0) {
+        bt->clusters[bt->n_clusters - 1].num_bytes++;
+        bt->clusters[bt->n_clusters - 1].num_glyphs += g != 0;
         return;
     }
-    S_batch_cluster(bt, 1, 0);
+    S_batch_cluster(bt, 1, g != 0);
+    bt->join = narrow;
 }
 
 void qr_pdf_batch_after(batch *bt, const qr_run *r)
@@ -150,6 +234,7 @@ void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
     }
     bt->n_glyphs = 0;
     bt->n_clusters = 0;
+    bt->join = 0;
     qr_buf_reset(&bt->text);
 }
 

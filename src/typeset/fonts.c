@@ -338,15 +338,29 @@ static void S_grow(qr_fonts *f)
     free(old);
 }
 
+/* The font features an item's attributes ask for (Pango applies them when
+ * shaping), "" for none. */
+static const char *S_features(const PangoAnalysis *analysis)
+{
+    for (GSList *l = analysis->extra_attrs; l; l = l->next) {
+        const PangoAttribute *a = l->data;
+        if (a->klass->type == PANGO_ATTR_FONT_FEATURES)
+            return ((const PangoAttrFontFeatures *)a)->features;
+    }
+    return "";
+}
+
 const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const char *text,
                                int len)
 {
-    uint64_t h = S_hash(analysis->font, text, len);
+    const char *features = S_features(analysis);
+    uint64_t h = S_hash(analysis->font, text, len) ^ (*features ? 0x9E3779B97F4A7C15ULL : 0);
+    h = h ? h : 1;
     size_t k = h & (f->n_slots - 1);
     for (; f->slots[k].shape; k = (k + 1) & (f->n_slots - 1)) {
         const qr_shape *s = f->slots[k].shape;
         if (f->slots[k].hash == h && s->font == analysis->font && s->len == len &&
-            memcmp(s->text, text, (size_t)len) == 0) {
+            memcmp(s->text, text, (size_t)len) == 0 && strcmp(s->features, features) == 0) {
             if (f->slots[k].missing) { /* warned once a build, as the first time */
                 f->missing_met++;
                 S_warn_missing(f, s->text, len, s->glyphs);
@@ -358,6 +372,7 @@ const qr_shape *qr_fonts_shape(qr_fonts *f, const PangoAnalysis *analysis, const
     s->font = g_object_ref(analysis->font);
     s->text = qr_arena_strndup(f->arena, text, (size_t)len);
     s->len = len;
+    s->features = *features ? qr_arena_strndup(f->arena, features, strlen(features)) : "";
     s->glyphs = pango_glyph_string_new();
     pango_shape_with_flags(s->text, len, s->text, len, analysis, s->glyphs, PANGO_SHAPE_NONE);
     s->width = (double)pango_glyph_string_get_width(s->glyphs) / PANGO_SCALE;
@@ -381,7 +396,10 @@ int qr_fonts_shape_string(qr_fonts *f, const char *text, int face, double size,
 {
     int len = (int)strlen(text);
     PangoAttrList *attrs = pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_font_desc_new(qr_fonts_desc(f, face, size)));
+    pango_attr_list_insert(
+        attrs, pango_attr_font_desc_new(qr_fonts_desc(f, face & ~QR_FACE_LINING, size)));
+    if (face & QR_FACE_LINING)
+        pango_attr_list_insert(attrs, pango_attr_font_features_new(QR_LINING_FEATURES));
     GList *items = pango_itemize(f->ctx, text, 0, len, attrs, NULL);
     int n = 0;
     for (GList *l = items; l; l = l->next) {

@@ -25,6 +25,12 @@ typedef enum {
 } qr_face;
 #define QR_N_FACES 4
 #define QR_MONO_SCALE 0.82
+/* Or'ed into a face for qr_fonts_shape_string: lining, tabular figures
+ * (OpenType lnum and tnum), as tables and the contents set them where the
+ * body's figures are the font's own (old-style in EB Garamond). */
+#define QR_FACE_LINING 0x10
+/* The OpenType features of lining, tabular figures, for Pango. */
+#define QR_LINING_FEATURES "lnum=1, tnum=1"
 
 typedef struct qr_fonts qr_fonts;
 

@@ -399,6 +399,7 @@ static void S_table(pb *b, const qr_node *t, double left, double width)
                                          : al == QR_COL_RIGHT ? QR_ALIGN_RIGHT
                                                               : QR_ALIGN_LEFT,
                                 .hyphenate = 1,
+                                .lining = 1,
                                 .note_first = notes};
             pblock *cell = &bl->cells[k];
             cell->node = c;

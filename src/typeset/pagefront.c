@@ -211,7 +211,8 @@ size_t qr_pb_front_matter(pb *b, size_t body_pages)
                                 .size = o->font_size,
                                 .indent = 0,
                                 .align = QR_ALIGN_LEFT,
-                                .hyphenate = 1};
+                                .hyphenate = 1,
+                                .lining = 1};
             pblock bl;
             memset(&bl, 0, sizeof bl);
             bl.width = b->measure - indent - o->font_size * 3;
@@ -240,12 +241,13 @@ size_t qr_pb_front_matter(pb *b, size_t body_pages)
             qr_para_free(&bl.para);
             free(bl.lines);
             const qr_shape *ns[2];
-            int nn = qr_fonts_shape_string(b->fonts, num, QR_FACE_REGULAR, o->font_size, ns, 2);
+            int nn = qr_fonts_shape_string(b->fonts, num, QR_FACE_REGULAR | QR_FACE_LINING,
+                                           o->font_size, ns, 2);
             double nw = 0;
             for (int k = 0; k < nn; k++)
                 nw += ns[k]->width;
-            qr_pb_place_string(b, p, num, QR_FACE_REGULAR, o->font_size, left + b->measure - nw, nw,
-                               y_row, 0, 0);
+            qr_pb_place_string(b, p, num, QR_FACE_REGULAR | QR_FACE_LINING, o->font_size,
+                               left + b->measure - nw, nw, y_row, 0, 0);
             unsigned group = ++b->group;
             for (size_t k = before; k < p->n_runs; k++) {
                 p->runs[k].body = 0;

@@ -477,6 +477,12 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     fd->start_index = 0;
     fd->end_index = (guint)len;
     pango_attr_list_insert_before(attrs, fd);
+    if (st->lining) {
+        PangoAttribute *ff = pango_attr_font_features_new(QR_LINING_FEATURES);
+        ff->start_index = 0;
+        ff->end_index = (guint)len;
+        pango_attr_list_insert_before(attrs, ff);
+    }
 
     GList *items = pango_itemize(qr_fonts_context(f), text, 0, len, attrs, NULL);
     int n_chars = (int)g_utf8_strlen(text, len);
@@ -864,6 +870,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
         x += (width - qr_para_natural(p, line)) / 2;
     else if (p->style.align == QR_ALIGN_RIGHT)
         x += width - qr_para_natural(p, line);
+    size_t first_run = page->n_runs;
     double sx0 = -1, sx1 = 0; /* struck-out text so far on the line */
     int space = 0;            /* a word space since the last fragment placed */
     for (size_t i = line->start; i < line->end && i < p->n; i++) {
@@ -899,7 +906,17 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     if (line->end < p->n) {
         const qr_item *br = &p->items[line->end];
         if (br->type == QR_ITEM_PENALTY && br->user >= 0) {
+            /* the hyphen added where the breaker broke a word: in the
+             * text, a soft hyphen (Unicode's for a hyphen at a line break
+             * that copying and search leave out) */
+            size_t before = page->n_runs;
             S_place_frag(p, &p->frags[br->user], x, y, 0, page);
+            if (page->n_runs > before)
+                page->runs[page->n_runs - 1].soft_hyphen = 1;
+        } else if (br->type == QR_ITEM_GLUE && br->width > 0 && br->stretch < QR_FIL / 2 &&
+                   page->n_runs > first_run) {
+            /* broken at a word space: the text keeps it */
+            page->runs[page->n_runs - 1].space_after = 1;
             if (sx0 >= 0 && p->frags[br->user].strike)
                 sx1 = x + br->width;
         }

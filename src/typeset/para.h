@@ -37,6 +37,8 @@ typedef struct qr_para_style {
     double indent;   /* first-line indent, points */
     qr_align align;
     int hyphenate;
+    /* lining, tabular figures (QR_FACE_LINING): tables and the contents */
+    int lining;
     /* > 0: words wider than this may break between any two characters (an
      * emergency for words longer than the measure) */
     double break_long;

@@ -51,6 +51,7 @@ typedef struct qr_shape {
     PangoGlyphString *glyphs;
     double width; /* points */
     int rtl;      /* shaped right to left (Hebrew, Arabic) */
+    const char *features; /* OpenType features asked for ("" for none) */
 } qr_shape;
 
 /* A glyph run placed on a page: glyphs [g0, g1) of a shape, the text
@@ -64,6 +65,8 @@ typedef struct qr_run {
     unsigned artifact : 1; /* running head or folio: not part of the text */
     unsigned body : 1;     /* a line of body text (for statistics and tests) */
     unsigned space_before : 1; /* a word space comes before it on its line */
+    unsigned soft_hyphen : 1;  /* the hyphen of a word broken at the line's end (U+00AD in text) */
+    unsigned space_after : 1;  /* its line ends here, broken at a word space */
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
     const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */
