@@ -76,10 +76,10 @@ int qt_same_file(const char *a, const char *b);
  * tells whether a temporary (NAME.tmp.*) is among them. */
 int qt_entries(const char *dir, int *tmp);
 /* Character protrusion: the right-hand amount of cp in the body font's
- * table (fonts/EBGaramond12.protrusion), thousandths of an em, 0 when it
- * has none; and the last character of a word pdftotext -bbox wrote
- * (XML-escaped) in [p, end). */
-int qt_protrusion_right(uint32_t cp);
+ * table (fonts/EBGaramond12.protrusion, thousandths of the character's
+ * width), in points at `size` (the width from the font file); 0 when it
+ * is not in the table. */
+double qt_protrusion_right(uint32_t cp, double size);
 uint32_t qt_last_char(const char *p, const char *end);
 
 /*

@@ -26,6 +26,7 @@ typedef struct batch {
     qr_buf text;
     /* where the last run drawn ends (its glyphs' advance), and its baseline */
     double x_end, y_end;
+    double expand; /* the runs' font expansion (qr_run.expand): one a batch */
 } batch;
 /* An element to be open while something is drawn: its structure type (or
  * CAIRO_TAG_LINK), what makes it the same element from one drawing to the

@@ -37,8 +37,12 @@ void qr_pdf_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap)
     item.num_chars = (int)g_utf8_strlen(s->text + r->b0, item.length);
     item.analysis.font = s->font;
     PangoGlyphItem gi = {&item, &gs, 0, 0, 0};
-    cairo_move_to(cr, r->x, r->y);
+    cairo_save(cr); /* font expansion: the run drawn wider or narrower from its start */
+    cairo_translate(cr, r->x, r->y);
+    cairo_scale(cr, 1 + r->expand, 1);
+    cairo_move_to(cr, 0, 0);
     pango_cairo_show_glyph_item(cr, s->text + r->b0, &gi);
+    cairo_restore(cr);
 }
 
 static void S_batch_glyph(batch *bt, unsigned long index, double x, double y)
@@ -70,7 +74,8 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
     const qr_shape *s = r->shape;
     const PangoGlyphInfo *gi = s->glyphs->glyphs;
     const int *lc = s->glyphs->log_clusters;
-    double x = r->x;
+    double x = r->x, sx = 1 + r->expand; /* font expansion scales the advances */
+    bt->expand = r->expand;
     qr_buf_add(&bt->text, s->text + r->b0, (size_t)(r->b1 - r->b0));
     for (int g = r->g0; g < r->g1;) {
         /* a cluster: the glyphs that share a text position */
@@ -81,14 +86,14 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
         int drawn = 0;
         for (int k = g; k < end; k++) {
             PangoGlyph glyph = gi[k].glyph;
-            double gx = x + (double)gi[k].geometry.x_offset / PANGO_SCALE;
+            double gx = x + sx * gi[k].geometry.x_offset / PANGO_SCALE;
             double gy = r->y + (double)gi[k].geometry.y_offset / PANGO_SCALE;
             if (glyph != PANGO_GLYPH_EMPTY) {
                 /* a character no font has: the font's .notdef box */
                 S_batch_glyph(bt, glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : glyph, gx, gy);
                 drawn++;
             }
-            x += (double)gi[k].geometry.width / PANGO_SCALE;
+            x += sx * gi[k].geometry.width / PANGO_SCALE;
         }
         S_batch_cluster(bt, next_byte - lc[g], drawn);
         g = end;
@@ -123,7 +128,8 @@ void qr_pdf_batch_space(batch *bt, const qr_run *r)
             continue;
         PangoRectangle logical;
         pango_font_get_glyph_extents(font, g, NULL, &logical);
-        if ((double)logical.width / PANGO_SCALE > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
+        double w = (1 + r->expand) * logical.width / PANGO_SCALE; /* drawn in r's batch */
+        if (w > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
             continue;
         S_batch_glyph(bt, g, bt->x_end, r->y);
         S_batch_cluster(bt, 1, 1);
@@ -136,7 +142,7 @@ void qr_pdf_batch_after(batch *bt, const qr_run *r)
 {
     double x = r->x;
     for (int g = r->g0; g < r->g1; g++)
-        x += (double)r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
+        x += (1 + r->expand) * r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
     bt->x_end = x;
     bt->y_end = r->y;
 }
@@ -144,9 +150,22 @@ void qr_pdf_batch_after(batch *bt, const qr_run *r)
 void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
 {
     if (bt->n_glyphs > 0 || bt->text.len > 0) {
-        cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)), *ex;
+        cairo_matrix_t fm, ctm, wide;
+        cairo_font_options_t *fo = cairo_font_options_create();
+        /* font expansion: the font's matrix scaled in x (the same embedded
+         * font; the PDF's text matrix carries the scale) */
+        cairo_scaled_font_get_font_matrix(sf, &fm);
+        cairo_scaled_font_get_ctm(sf, &ctm);
+        cairo_scaled_font_get_font_options(sf, fo);
+        cairo_matrix_init_scale(&wide, 1 + bt->expand, 1);
+        cairo_matrix_multiply(&fm, &fm, &wide);
+        ex = cairo_scaled_font_create(cairo_scaled_font_get_font_face(sf), &fm, &ctm, fo);
+        cairo_set_scaled_font(cr, ex);
         cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs, (int)bt->n_glyphs,
                                bt->clusters, (int)bt->n_clusters, 0);
+        cairo_scaled_font_destroy(ex);
+        cairo_font_options_destroy(fo);
     }
     bt->n_glyphs = 0;
     bt->n_clusters = 0;

@@ -61,6 +61,9 @@ typedef struct qr_run {
     unsigned artifact : 1; /* running head or folio: not part of the text */
     unsigned body : 1;     /* a line of body text (for statistics and tests) */
     unsigned space_before : 1; /* a word space comes before it on its line */
+    /* Font expansion (pdfTeX's hz): the glyphs are drawn (1 + expand)
+     * wide, their advances too; 0: as shaped. */
+    double expand;
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
     const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */
@@ -140,6 +143,10 @@ typedef struct qr_layout_stats {
     size_t rebroken;     /* paragraphs re-broken with looseness +-1 */
     /* body lines (last lines too) hanging a character into the margin */
     size_t protruded, protruded_left, protruded_right;
+    /* justified body lines (last lines excluded) set with font expansion,
+     * the sum and the largest of |expansion| (fractions) */
+    size_t expanded;
+    double expansion_sum, expansion_max;
 } qr_layout_stats;
 
 typedef struct qr_layout {
