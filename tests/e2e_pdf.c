@@ -250,11 +250,13 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
                             (j + 1 < nt && tw[j + 1].s[0] >= '0' && tw[j + 1].s[0] <= '9'));
                 size_t k = j + 1, reach = head ? 40 : 2;
                 for (; k < nt && k < j + reach; k++)
-                    if (S_eq(rest, rl, tw[k].s, tw[k].len))
+                    if (S_eq(rest, rl, tw[k].s, tw[k].len) ||
+                        S_eq(sw[i].s, sw[i].len, tw[k].s, tw[k].len))
                         break;
-                /* the whole word before the tail: the head was another
-                 * word (a running head's "Whale" before "whales") */
-                int whole = 0;
+                /* the whole word before the tail, or there: the head was
+                 * another word (a running head's "Whale" 352 before
+                 * "whales") */
+                int whole = k < nt && S_eq(sw[i].s, sw[i].len, tw[k].s, tw[k].len);
                 for (size_t m = j + 1; m < k && m < nt && !whole; m++)
                     whole = S_eq(sw[i].s, sw[i].len, tw[m].s, tw[m].len);
                 if (k < nt && k < j + reach && !whole) {
@@ -389,10 +391,11 @@ static double S_tag_attr(const char *p, const char *end, const char *name)
 /*
  * pdftotext -bbox: no word beyond the text block's right edge, but for
  * character protrusion: a word may pass it by at most its last
- * character's protrusion (from the font's table, at `size` points), to
- * 0.5 pt. Returns how many words hang past the edge, *exact those whose
- * last character is a full stop or hyphen hanging by the table's amount
- * (to 0.5 pt). With protrusion 0 no word may pass the edge.
+ * character's protrusion (from the font's table, in thousandths of the
+ * character's width, at `size` points), to 0.5 pt. Returns how many words
+ * hang past the edge (by 0.1 pt or more), *exact those hanging by their
+ * last character's amount (to 0.25 pt: a full stop 0.6 of its width, 1.5
+ * pt, not 0.6 em). With protrusion 0 no word may pass the edge.
  */
 static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, double size,
                                    int protrusion, int *exact)
@@ -402,8 +405,6 @@ static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, 
     CHECK_INT_EQ(qt_run(argv, NULL, &out, NULL), 0);
     int page = 0, words = 0, past = 0, hang = 0, n_exact = 0;
     double width = 0, worst = 0;
-    double allow_stop = qt_protrusion_right('.') * size / 1000,
-           allow_hyphen = qt_protrusion_right('-') * size / 1000;
     for (const char *p = out.ptr; (p = strchr(p, '<'));) {
         p++;
         const char *end = strchr(p, '>');
@@ -418,13 +419,12 @@ static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, 
             double right = page % 2 == 1 ? width - outer : width - inner;
             const char *text = end + 1, *text_end = strstr(text, "</word>");
             uint32_t last = text_end ? qt_last_char(text, text_end) : 0;
-            double allow = protrusion ? qt_protrusion_right(last) * size / 1000 : 0;
+            double allow = protrusion ? qt_protrusion_right(last, size) : 0;
             words++;
-            if (xmax > right + 0.5) {
+            if (xmax > right + 0.1) {
                 hang++;
                 double hung = xmax - right;
-                if ((last == '.' && fabs(hung - allow_stop) < 0.5) ||
-                    ((last == '-' || last == 0xAD) && fabs(hung - allow_hyphen) < 0.5))
+                if (allow > 0 && fabs(hung - allow) < 0.25)
                     n_exact++;
                 if (xmax > right + allow + 0.5) {
                     past++;
@@ -712,6 +712,21 @@ static void test_stats(void)
     if (hung < 1000 || hung_left < 10 || hung_right < 1000 || hung > hung_left + hung_right)
         qt_fail(__FILE__, __LINE__, "protrusion: %d lines, %d left, %d right", hung, hung_left,
                 hung_right);
+    /* few hyphens (TeX's levers: hyphen penalty, double-hyphen demerits,
+     * and the limit of two in a row), font expansion in use */
+    const char *hy = strstr(out.ptr, "hyphenated lines: ");
+    const char *hp = hy ? strchr(hy, '(') : NULL, *hr = hy ? strstr(hy, "longest run ") : NULL;
+    double hyph_pct = hp ? atof(hp + 1) : 100;
+    int hyph_run = hr ? atoi(hr + 12) : 99;
+    if (hyph_pct > 5 || hyph_run > 2)
+        qt_fail(__FILE__, __LINE__, "hyphenated lines: %.1f%%, longest run %d (want <= 5%%, 2)",
+                hyph_pct, hyph_run);
+    const char *ex = strstr(out.ptr, "expansion: ");
+    const char *el = ex ? strstr(ex, "largest ") : NULL;
+    int expanded = ex ? atoi(ex + 11) : 0;
+    double largest = el ? atof(el + 8) : 99;
+    if (expanded < 1000 || largest > 2.0001 || largest <= 0)
+        qt_fail(__FILE__, __LINE__, "expansion: %d lines, largest %.2f%%", expanded, largest);
     /* no line set catastrophically loose (the re-breaks that avoid widows
      * keep within five times the tolerance), and at most 1% of spreads whose
      * facing pages end on different lines */
@@ -963,13 +978,81 @@ static void test_protrusion(void)
     int hang = S_no_ink_past_edge_hang(on.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4, 11, 1, &exact);
     if (hang < 3 || exact < 3)
         qt_fail(__FILE__, __LINE__,
-                "%s: %d words hang past the edge, %d of them a full stop or "
-                "hyphen by the table's amount (want 3 or more)",
+                "%s: %d words hang past the edge, %d of them by their last "
+                "character's amount (want 3 or more)",
                 on.ptr, hang, exact);
     CHECK_INT_EQ(S_no_ink_past_edge_hang(off.ptr, 20 * 72 / 25.4, 16 * 72 / 25.4, 11, 0, NULL), 0);
 done:
     qr_buf_release(&on);
     qr_buf_release(&off);
+}
+
+/* The text matrices (Tm) of a PDF's content whose x scale differs from
+ * its y scale: glyphs drawn wider or narrower. Read through qpdf's
+ * uncompressed QDF form. */
+static int S_scaled_text(const char *pdf, double *widest)
+{
+    qr_buf qdf = QR_BUF_INIT, body = QR_BUF_INIT;
+    qr_buf_addf(&qdf, "%s.qdf", pdf);
+    const char *argv[] = {"qpdf", "--qdf", "--object-streams=disable", pdf, qdf.ptr, NULL};
+    CHECK_INT_EQ(qt_run(argv, NULL, NULL, NULL), 0);
+    int n = 0;
+    *widest = 0;
+    if (qt_read(qdf.ptr, &body) == 0) {
+        for (const char *p = body.ptr; (p = strstr(p, " Tm")); p += 3) {
+            const char *line = p;
+            while (line > body.ptr && line[-1] != '\n')
+                line--;
+            double a, b, c, d;
+            if (sscanf(line, "%lf %lf %lf %lf", &a, &b, &c, &d) == 4 && d != 0 &&
+                fabs(fabs(a / d) - 1) > 1e-4) {
+                n++;
+                if (fabs(fabs(a / d) - 1) > *widest)
+                    *widest = fabs(fabs(a / d) - 1);
+            }
+        }
+    } else {
+        qt_fail(__FILE__, __LINE__, "%s: cannot read it", qdf.ptr);
+    }
+    qr_buf_release(&qdf);
+    qr_buf_release(&body);
+    return n;
+}
+
+/*
+ * Font expansion: on the seed, the PDF draws lines' glyphs scaled in x (a
+ * text matrix whose x scale is not its y scale), by at most 2 %, and the
+ * words still read back; with --break expansion=0 no glyph is scaled.
+ */
+static void test_expansion(void)
+{
+    qr_buf on = QR_BUF_INIT, off = QR_BUF_INIT, text = QR_BUF_INIT, src = QR_BUF_INIT;
+    const char *seed = "seeds/000_5b71d4f8b3bd2c5d.txt", *name = "who-hacked-sony.pdf";
+    if (S_build("pdf-expansion-on", seed, name, &on, NULL) != 0 ||
+        S_build("pdf-expansion-off", seed, name, &off, "--break=expansion=0") != 0)
+        goto done;
+    double widest = 0;
+    int scaled = S_scaled_text(on.ptr, &widest);
+    if (scaled < 20 || widest > 0.02 + 1e-4)
+        qt_fail(__FILE__, __LINE__, "%s: %d runs of glyphs scaled, by up to %.2f%%", on.ptr, scaled,
+                100 * widest);
+    CHECK_INT_EQ(S_scaled_text(off.ptr, &widest), 0);
+    const char *pt[] = {"pdftotext", "-enc", "UTF-8", on.ptr, "-", NULL};
+    CHECK_INT_EQ(qt_run(pt, NULL, &text, NULL), 0);
+    CHECK_INT_EQ(qt_read(seed, &src), 0);
+    char missing[512];
+    long merged = 0;
+    char merge[64] = "";
+    if (S_words_in_pdf_text(src.ptr, src.len, text.ptr, text.len, missing, sizeof missing, &merged,
+                            merge, sizeof merge, 0) < 0 ||
+        merged > 0)
+        qt_fail(__FILE__, __LINE__, "expanded text: %s %s", merged ? merge : missing,
+                merged ? "(merged)" : "");
+done:
+    qr_buf_release(&on);
+    qr_buf_release(&off);
+    qr_buf_release(&text);
+    qr_buf_release(&src);
 }
 
 static void test_golden_traces(void)
@@ -986,6 +1069,7 @@ void suite_pdf(void)
     qt_case("pdf/lining-figures", test_lining_figures);
     qt_case("pdf/long-word", test_long_word);
     qt_case("pdf/protrusion", test_protrusion);
+    qt_case("pdf/expansion", test_expansion);
     for (size_t i = 0; i < QR_ARRAY_LEN(books); i++) {
         char name[64];
         snprintf(name, sizeof name, "pdf/%s", books[i].name);

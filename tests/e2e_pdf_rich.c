@@ -472,8 +472,8 @@ static void test_code_and_margins(void)
     for (size_t i = 0; i < n; i++) {
         /* rectos (odd pages) have the outer margin on the right */
         double edge = w[i].page % 2 ? pw - o.outer : pw - o.inner;
-        double hang = qt_protrusion_right(qt_last_char(w[i].text, w[i].text + strlen(w[i].text))) *
-                      o.font_size / 1000;
+        double hang =
+            qt_protrusion_right(qt_last_char(w[i].text, w[i].text + strlen(w[i].text)), o.font_size);
         if (w[i].x1 > edge + hang + 0.5)
             qt_fail(__FILE__, __LINE__, "page %d: \"%s\" ends at %.2f, past the edge %.2f",
                     w[i].page, w[i].text, w[i].x1, edge);

@@ -79,15 +79,17 @@ int qt_same_file(const char *a, const char *b);
  * tells whether a temporary (NAME.tmp.*) is among them. */
 int qt_entries(const char *dir, int *tmp);
 /* Character protrusion: the right-hand amount of cp in the body font's
- * table (fonts/EBGaramond12.protrusion), thousandths of an em, 0 when it
- * has none; and the last character of a word pdftotext -bbox wrote
- * (XML-escaped) in [p, end). */
-int qt_protrusion_right(uint32_t cp);
+ * table (fonts/EBGaramond12.protrusion, thousandths of the character's
+ * width), in points at `size` (the width from the font file); 0 when it
+ * is not in the table. */
+double qt_protrusion_right(uint32_t cp, double size);
+/* The last character of a word pdftotext -bbox wrote (XML-escaped) in
+ * [p, end). */
+uint32_t qt_last_char(const char *p, const char *end);
 /* Joins the parts of each word hyphenated at a line's end in an
  * extractor's text: U+00AD and the newline after it are taken out, as a
  * reader's copy does (pdftotext joins only "-"). Returns how many. */
 int qt_join_soft_hyphens(qr_buf *text);
-uint32_t qt_last_char(const char *p, const char *end);
 
 /*
  * Runs EPUBCheck on path. Returns 0 when its own summary line shows

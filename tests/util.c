@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <hb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,8 +244,9 @@ size_t qt_past_credits(const char *s, size_t len, size_t at)
     return len;
 }
 
-/* The right-hand protrusion of code point cp in the font's table
- * (fonts/EBGaramond12.protrusion), thousandths of an em; 0 when not in it. */
+/* Joins the parts of each word hyphenated at a line's end in an
+ * extractor's text: U+00AD and the newline after it are taken out, as a
+ * reader's copy does (pdftotext joins only "-"). Returns how many. */
 int qt_join_soft_hyphens(qr_buf *text)
 {
     size_t o = 0;
@@ -262,8 +264,16 @@ int qt_join_soft_hyphens(qr_buf *text)
     return n;
 }
 
-int qt_protrusion_right(uint32_t cp)
+/* The right-hand protrusion of code point cp in the font's table
+ * (fonts/EBGaramond12.protrusion, thousandths of the character's width),
+ * in points at `size`: the thousandths times the advance of cp's glyph in
+ * fonts/EBGaramond12-Regular.otf, read with HarfBuzz; 0 when not in the
+ * table. A soft hyphen (U+00AD, a line-end hyphen's text) hangs as the
+ * hyphen drawn. */
+double qt_protrusion_right(uint32_t cp, double size)
 {
+    if (cp == 0xAD)
+        cp = '-';
     FILE *fp = fopen("fonts/EBGaramond12.protrusion", "r");
     if (!fp) {
         qt_fail(__FILE__, __LINE__, "fonts/EBGaramond12.protrusion: cannot read it");
@@ -278,7 +288,21 @@ int qt_protrusion_right(uint32_t cp)
             right = r;
     }
     fclose(fp);
-    return right;
+    if (right == 0)
+        return 0;
+    hb_blob_t *blob = hb_blob_create_from_file("fonts/EBGaramond12-Regular.otf");
+    hb_face_t *face = hb_face_create(blob, 0);
+    hb_font_t *font = hb_font_create(face);
+    hb_codepoint_t g;
+    double width = 0;
+    if (hb_font_get_nominal_glyph(font, cp, &g))
+        width = (double)hb_font_get_glyph_h_advance(font, g) / hb_face_get_upem(face) * size;
+    else
+        qt_fail(__FILE__, __LINE__, "EBGaramond12-Regular.otf has no glyph for U+%04X", cp);
+    hb_font_destroy(font);
+    hb_face_destroy(face);
+    hb_blob_destroy(blob);
+    return right * width / 1000;
 }
 
 /* The last character of a word as pdftotext -bbox writes it (XML-escaped). */

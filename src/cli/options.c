@@ -18,18 +18,27 @@ int qr_cli_parse_break(const char *arg, qr_print_options *p)
         const char *name;
         int is_int;
         size_t offset;
+        double lo, hi; /* the values taken */
     } keys[] = {
-        {"tolerance", 0, offsetof(qr_break_params, tolerance)},
-        {"pretolerance", 0, offsetof(qr_break_params, pretolerance)},
-        {"linepenalty", 1, offsetof(qr_break_params, line_penalty)},
-        {"hyphenpenalty", 1, offsetof(qr_break_params, hyphen_penalty)},
-        {"exhyphenpenalty", 1, offsetof(qr_break_params, ex_hyphen_penalty)},
-        {"doublehyphendemerits", 1, offsetof(qr_break_params, double_hyphen_demerits)},
-        {"finalhyphendemerits", 1, offsetof(qr_break_params, final_hyphen_demerits)},
-        {"adjdemerits", 1, offsetof(qr_break_params, adj_demerits)},
-        {"looseness", 1, offsetof(qr_break_params, looseness)},
-        {"emergencystretch", 0, offsetof(qr_break_params, emergency_stretch)},
-        {"protrusion", 1, offsetof(qr_break_params, protrusion)},
+        {"tolerance", 0, offsetof(qr_break_params, tolerance), -10000, 100000},
+        {"pretolerance", 0, offsetof(qr_break_params, pretolerance), -10000, 100000},
+        {"linepenalty", 1, offsetof(qr_break_params, line_penalty), -10000, 100000},
+        {"hyphenpenalty", 1, offsetof(qr_break_params, hyphen_penalty), -10000, 100000},
+        {"exhyphenpenalty", 1, offsetof(qr_break_params, ex_hyphen_penalty), -10000, 100000},
+        {"doublehyphendemerits", 1, offsetof(qr_break_params, double_hyphen_demerits), -10000,
+         100000},
+        {"finalhyphendemerits", 1, offsetof(qr_break_params, final_hyphen_demerits), -10000,
+         100000},
+        {"adjdemerits", 1, offsetof(qr_break_params, adj_demerits), -10000, 100000},
+        {"looseness", 1, offsetof(qr_break_params, looseness), -10000, 100000},
+        {"emergencystretch", 0, offsetof(qr_break_params, emergency_stretch), 0, 100000},
+        {"protrusion", 1, offsetof(qr_break_params, protrusion), -10000, 100000},
+        /* font expansion, percent of the glyphs' width (microtype's 20
+         * thousandths is 2) and its step */
+        {"expansion", 0, offsetof(qr_break_params, expansion), 0, 10},
+        {"expansionstep", 0, offsetof(qr_break_params, expansion_step), 0.01, 10},
+        {"consecutivehyphens", 1, offsetof(qr_break_params, consecutive_hyphens), 0,
+         QR_HYPHEN_RUN_MAX},
     };
     char *copy = xstrdup(arg), *save = NULL;
     int rc = 0;
@@ -47,7 +56,7 @@ int qr_cli_parse_break(const char *arg, qr_print_options *p)
                                                             : strtod(eq + 1, &end);
             if (strcmp(tok, "emergencystretch") != 0 && (*end || end == eq + 1))
                 break;
-            if (v < -10000 || v > 100000 || (strcmp(tok, "emergencystretch") == 0 && v < 0))
+            if (!(v >= keys[i].lo && v <= keys[i].hi))
                 break;
             char *field = (char *)&p->breaking + keys[i].offset;
             if (keys[i].is_int)
@@ -151,7 +160,10 @@ void qr_cli_usage(FILE *f)
         "                    exhyphenpenalty (50), doublehyphendemerits (100000),\n"
         "                    finalhyphendemerits (5000), adjdemerits (10000),\n"
         "                    looseness (0), emergencystretch (1.5em),\n"
-        "                    protrusion (1; 0: no character protrusion)\n"
+        "                    protrusion (1; 0: no character protrusion),\n"
+        "                    expansion (2: glyphs up to 2% wider or narrower; 0: none),\n"
+        "                    expansionstep (0.5, percent), consecutivehyphens (2: at most\n"
+        "                    2 hyphenated lines in a row; 0: no limit)\n"
         "      --print pod   also <slug>-interior.pdf and <slug>-cover.pdf for a print-on-\n"
         "                    demand service (PDF/X-4, grey, trim and bleed boxes)\n"
         "      --paper white|cream|colour  the interior's paper, for the spine's width\n"

@@ -114,7 +114,7 @@ static int S_draw_page(qr_tagger *t, const qr_page *p, size_t pi, batch *bt, int
             continue;
         }
         const qr_run *r = it->run;
-        if (font && (font != r->shape->font || y != r->y)) {
+        if (font && (font != r->shape->font || y != r->y || bt->expand != r->expand)) {
             qr_pdf_batch_flush(cr, bt, font);
             font = NULL;
         }
@@ -347,6 +347,8 @@ void qr_trace_write(const qr_layout *lay, qr_buf *out)
             char *fd = pango_font_description_to_string(d);
             qr_buf_addf(out, "  %7.2f %7.2f %s \"%.*s\"%s", r->x, r->y, fd, r->b1 - r->b0,
                         r->shape->text + r->b0, r->artifact ? " artifact" : "");
+            if (r->expand != 0)
+                qr_buf_addf(out, " expand %+.1f%%", 100 * r->expand);
             if (r->link_page)
                 qr_buf_addf(out, " link %d", r->link_page);
             if (r->uri)

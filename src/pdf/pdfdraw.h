@@ -28,6 +28,7 @@ typedef struct batch {
     double x_end, y_end;
     /* the next cluster takes in the last one (a space in a narrow gap) */
     int join;
+    double expand; /* the runs' font expansion (qr_run.expand): one a batch */
 } batch;
 /* An element to be open while something is drawn: its structure type (or
  * CAIRO_TAG_LINK), what makes it the same element from one drawing to the

@@ -37,8 +37,12 @@ void qr_pdf_show_run(cairo_t *cr, const qr_run *r, int *clusters, size_t cap)
     item.num_chars = (int)g_utf8_strlen(s->text + r->b0, item.length);
     item.analysis.font = s->font;
     PangoGlyphItem gi = {&item, &gs, 0, 0, 0};
-    cairo_move_to(cr, r->x, r->y);
+    cairo_save(cr); /* font expansion: the run drawn wider or narrower from its start */
+    cairo_translate(cr, r->x, r->y);
+    cairo_scale(cr, 1 + r->expand, 1);
+    cairo_move_to(cr, 0, 0);
     pango_cairo_show_glyph_item(cr, s->text + r->b0, &gi);
+    cairo_restore(cr);
 }
 
 static void S_batch_glyph(batch *bt, unsigned long index, double x, double y)
@@ -77,7 +81,7 @@ static void S_batch_cluster(batch *bt, int bytes, int glyphs)
  * zero-width spaces that does; 0 when the font has none. *w gets its
  * advance.
  */
-static hb_codepoint_t S_space_glyph(PangoFont *font, double gap, int any, double *w)
+static hb_codepoint_t S_space_glyph(PangoFont *font, double sx, double gap, int any, double *w)
 {
     static const hb_codepoint_t spaces[] = {0x0020, 0x2009, 0x200A, 0x200B};
     hb_font_t *hb = pango_font_get_hb_font(font);
@@ -87,7 +91,7 @@ static hb_codepoint_t S_space_glyph(PangoFont *font, double gap, int any, double
             continue;
         PangoRectangle logical;
         pango_font_get_glyph_extents(font, g, NULL, &logical);
-        *w = (double)logical.width / PANGO_SCALE;
+        *w = sx * logical.width / PANGO_SCALE; /* drawn sx wide (font expansion) */
         if (!any && *w > gap + 0.01 && i + 1 < QR_ARRAY_LEN(spaces))
             continue;
         return g;
@@ -116,10 +120,11 @@ static int S_batch_soft_hyphen(batch *bt, const qr_run *r)
             g = shy;
     }
     qr_buf_adds(&bt->text, "\xC2\xAD");
-    S_batch_glyph(bt, g, r->x + (double)gi->geometry.x_offset / PANGO_SCALE,
+    double sx = 1 + r->expand;
+    S_batch_glyph(bt, g, r->x + sx * gi->geometry.x_offset / PANGO_SCALE,
                   r->y + (double)gi->geometry.y_offset / PANGO_SCALE);
     S_batch_cluster(bt, 2, 1);
-    bt->x_end = r->x + (double)gi->geometry.width / PANGO_SCALE;
+    bt->x_end = r->x + sx * gi->geometry.width / PANGO_SCALE;
     bt->y_end = r->y;
     return 1;
 }
@@ -130,7 +135,8 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
     const qr_shape *s = r->shape;
     const PangoGlyphInfo *gi = s->glyphs->glyphs;
     const int *lc = s->glyphs->log_clusters;
-    double x = r->x;
+    double x = r->x, sx = 1 + r->expand; /* font expansion scales the advances */
+    bt->expand = r->expand;
     if (r->soft_hyphen && S_batch_soft_hyphen(bt, r))
         return;
     qr_buf_add(&bt->text, s->text + r->b0, (size_t)(r->b1 - r->b0));
@@ -143,14 +149,14 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
         int drawn = 0;
         for (int k = g; k < end; k++) {
             PangoGlyph glyph = gi[k].glyph;
-            double gx = x + (double)gi[k].geometry.x_offset / PANGO_SCALE;
+            double gx = x + sx * gi[k].geometry.x_offset / PANGO_SCALE;
             double gy = r->y + (double)gi[k].geometry.y_offset / PANGO_SCALE;
             if (glyph != PANGO_GLYPH_EMPTY) {
                 /* a character no font has: the font's .notdef box */
                 S_batch_glyph(bt, glyph & PANGO_GLYPH_UNKNOWN_FLAG ? 0 : glyph, gx, gy);
                 drawn++;
             }
-            x += (double)gi[k].geometry.width / PANGO_SCALE;
+            x += sx * gi[k].geometry.width / PANGO_SCALE;
         }
         S_batch_cluster(bt, next_byte - lc[g], drawn);
         g = end;
@@ -159,7 +165,7 @@ void qr_pdf_batch_run(batch *bt, const qr_run *r)
         /* the word space a line ends with, for the tagged text and
          * copying across lines: a space of no width */
         double w = 0;
-        hb_codepoint_t sp = S_space_glyph(s->font, 0, 0, &w);
+        hb_codepoint_t sp = S_space_glyph(s->font, sx, 0, 0, &w);
         qr_buf_addc(&bt->text, ' ');
         if (sp && w < 0.01)
             S_batch_glyph(bt, sp, x, r->y);
@@ -200,7 +206,7 @@ void qr_pdf_batch_space(batch *bt, const qr_run *r)
     cairo_scaled_font_get_font_matrix(pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)), &m);
     double gap = r->x - bt->x_end, w = 0;
     int narrow = gap < QR_GAP_READ_EM * m.yy;
-    hb_codepoint_t g = S_space_glyph(font, gap, narrow, &w);
+    hb_codepoint_t g = S_space_glyph(font, 1 + r->expand, gap, narrow, &w);
     qr_buf_addc(&bt->text, ' ');
     double x = bt->x_end + (gap > w ? (gap - w) / 2 : 0);
     if (narrow) /* inside the letter's cluster, over it */
@@ -220,7 +226,7 @@ void qr_pdf_batch_after(batch *bt, const qr_run *r)
 {
     double x = r->x;
     for (int g = r->g0; g < r->g1; g++)
-        x += (double)r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
+        x += (1 + r->expand) * r->shape->glyphs->glyphs[g].geometry.width / PANGO_SCALE;
     bt->x_end = x;
     bt->y_end = r->y;
 }
@@ -228,9 +234,22 @@ void qr_pdf_batch_after(batch *bt, const qr_run *r)
 void qr_pdf_batch_flush(cairo_t *cr, batch *bt, PangoFont *font)
 {
     if (bt->n_glyphs > 0 || bt->text.len > 0) {
-        cairo_set_scaled_font(cr, pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)));
+        cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font)), *ex;
+        cairo_matrix_t fm, ctm, wide;
+        cairo_font_options_t *fo = cairo_font_options_create();
+        /* font expansion: the font's matrix scaled in x (the same embedded
+         * font; the PDF's text matrix carries the scale) */
+        cairo_scaled_font_get_font_matrix(sf, &fm);
+        cairo_scaled_font_get_ctm(sf, &ctm);
+        cairo_scaled_font_get_font_options(sf, fo);
+        cairo_matrix_init_scale(&wide, 1 + bt->expand, 1);
+        cairo_matrix_multiply(&fm, &fm, &wide);
+        ex = cairo_scaled_font_create(cairo_scaled_font_get_font_face(sf), &fm, &ctm, fo);
+        cairo_set_scaled_font(cr, ex);
         cairo_show_text_glyphs(cr, bt->text.ptr, (int)bt->text.len, bt->glyphs, (int)bt->n_glyphs,
                                bt->clusters, (int)bt->n_clusters, 0);
+        cairo_scaled_font_destroy(ex);
+        cairo_font_options_destroy(fo);
     }
     bt->n_glyphs = 0;
     bt->n_clusters = 0;

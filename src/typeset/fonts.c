@@ -1,6 +1,7 @@
 /* fonts.c: fonts through fontconfig and Pango, a cache of shaped words,
  * and hyphenation with libhyphen. */
 #include <fontconfig/fontconfig.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
 #include <pango/pangofc-fontmap.h>
@@ -43,17 +44,18 @@ struct qr_fonts {
     const char *fonts_dir;
     struct S_hang_font {
         PangoFont *font;     /* a reference of ours */
-        double em;           /* points */
         struct S_hang *hang; /* sorted by cp; arena */
         size_t n;
     } hang_fonts[32];
     int n_hang_fonts;
 };
 
-/* One character's protrusion, thousandths of an em (microtype's units). */
+/* One character's protrusion, thousandths of its own width (microtype's
+ * units), and that width in the font (points). */
 typedef struct S_hang {
     uint32_t cp;
     int left, right;
+    double width;
 } S_hang;
 
 static uint64_t S_hash(const void *font, const char *s, int len)
@@ -482,7 +484,8 @@ int qr_shape_glyph_at(const qr_shape *s, int b)
 
 /*
  * Reads a protrusion table, `U+XXXX left right` a line in thousandths of
- * an em (microtype's protrusion sets), `#` to the end of a line a comment.
+ * the character's width (microtype's protrusion sets: pdfTeX's \lpcode and
+ * \rpcode), `#` to the end of a line a comment.
  * A line that does not read so is warned about and left out. Returns the
  * number of entries, *out in the arena sorted by code point; 0 when the
  * file is not there.
@@ -511,7 +514,9 @@ static size_t S_read_hang(qr_fonts *f, const char *path, S_hang **out)
             continue; /* blank or a comment */
         if (sscanf(line, " U+%x %d %d %n", &cp, &l, &r, &used) != 3 || line[used] != '\0' ||
             cp > 0x10FFFF || l < -1000 || l > 1000 || r < -1000 || r > 1000) {
-            fprintf(stderr, "%s:%d:1: warning: not 'U+XXXX left right' (thousandths of an em)\n",
+            fprintf(stderr,
+                    "%s:%d:1: warning: not 'U+XXXX left right' (thousandths of the "
+                    "character's width)\n",
                     path, ln);
             continue;
         }
@@ -519,7 +524,7 @@ static size_t S_read_hang(qr_fonts *f, const char *path, S_hang **out)
             cap = cap ? 2 * cap : 64;
             t = xrealloc(t, cap * sizeof *t);
         }
-        t[n++] = (S_hang){cp, l, r};
+        t[n++] = (S_hang){cp, l, r, 0};
     }
     fclose(fp);
     if (n) {
@@ -544,9 +549,6 @@ static struct S_hang_font *S_hang_font(qr_fonts *f, PangoFont *font)
     struct S_hang_font *h = &f->hang_fonts[f->n_hang_fonts++];
     memset(h, 0, sizeof *h);
     h->font = g_object_ref(font);
-    PangoFontDescription *d = pango_font_describe_with_absolute_size(font);
-    h->em = (double)pango_font_description_get_size(d) / PANGO_SCALE;
-    pango_font_description_free(d);
     FcPattern *pat = PANGO_IS_FC_FONT(font) ? pango_fc_font_get_pattern(PANGO_FC_FONT(font)) : NULL;
     FcChar8 *file = NULL;
     if (!f->fonts_dir || !pat || FcPatternGetString(pat, FC_FILE, 0, &file) != FcResultMatch)
@@ -570,6 +572,16 @@ static struct S_hang_font *S_hang_font(qr_fonts *f, PangoFont *font)
                  base);
         h->n = S_read_hang(f, path, &h->hang);
     }
+    /* each character's width in this font: its nominal glyph's advance */
+    hb_font_t *hb = pango_font_get_hb_font(font);
+    for (size_t i = 0; i < h->n; i++) {
+        hb_codepoint_t g;
+        if (!hb || !hb_font_get_nominal_glyph(hb, h->hang[i].cp, &g))
+            continue;
+        PangoRectangle logical;
+        pango_font_get_glyph_extents(font, g, NULL, &logical);
+        h->hang[i].width = (double)logical.width / PANGO_SCALE;
+    }
     return h;
 }
 
@@ -579,10 +591,10 @@ void qr_fonts_protrusion(qr_fonts *f, PangoFont *font, uint32_t cp, double *left
     struct S_hang_font *h = font ? S_hang_font(f, font) : NULL;
     if (!h || !h->n)
         return;
-    S_hang key = {cp, 0, 0};
+    S_hang key = {cp, 0, 0, 0};
     const S_hang *e = bsearch(&key, h->hang, h->n, sizeof key, S_hang_cmp);
     if (!e)
         return;
-    *left = e->left * h->em / 1000;
-    *right = e->right * h->em / 1000;
+    *left = e->left * e->width / 1000;
+    *right = e->right * e->width / 1000;
 }

@@ -84,7 +84,9 @@ int qr_fonts_has_char(qr_fonts *f, uint32_t cp);
  * points: how far it hangs into the left margin at a line's start and into
  * the right one at its end. From the font's table in the fonts folder
  * (fonts/EBGaramond12.protrusion: `U+XXXX left right` a line, thousandths
- * of an em); 0, 0 for a font without one. This function can't fail.
+ * of the character's own width, as microtype's tables); 0, 0 for a font
+ * without one, or a character it has no glyph for. This function can't
+ * fail.
  */
 void qr_fonts_protrusion(qr_fonts *f, PangoFont *font, uint32_t cp, double *left, double *right);
 

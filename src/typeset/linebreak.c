@@ -40,14 +40,16 @@
 #define S_AWFUL_BAD HUGE_VAL /* TeX §833 awful_bad: more than any demerits */
 #define S_NONE SIZE_MAX      /* no node */
 #define S_EPS 1e-6           /* points: shortfalls this small are exact fits */
+#define S_OVER_LIMIT 1e12    /* demerits of a line past the hyphen limit (final pass) */
 
 /* Fitness classes (TeX §817). */
 enum { S_VERY_LOOSE = 0, S_LOOSE = 1, S_DECENT = 2, S_TIGHT = 3 };
 
 /* Sums over items: natural width, finite stretch, shrink, infinite stretch
- * (in units of QR_FIL, TeX's fil order of §150). */
+ * (in units of QR_FIL, TeX's fil order of §150), and the width font
+ * expansion may scale (pdfTeX's font_stretch, font_shrink). */
 typedef struct S_totals {
-    double w, y, z, f;
+    double w, y, z, f, x;
 } S_totals;
 
 /* A passive node (TeX §821): a break that some active node, or the result,
@@ -67,7 +69,7 @@ typedef struct S_active {
     size_t line;     /* 0-based number of the line that starts here */
     size_t start;    /* first item of that line */
     int fitness;     /* of the line that ends here */
-    int hyphenated;  /* that line ends at a flagged penalty */
+    int run;         /* hyphenated lines in a row ending with that line (0: it is not) */
     double demerits; /* total of the best way here */
     S_totals t;      /* totals of the items before `start` */
 } S_active;
@@ -121,6 +123,9 @@ void qr_break_params_default(qr_break_params *p)
     p->adj_demerits = 10000;
     p->looseness = 0;
     p->emergency_stretch = 0;
+    p->expansion = 0;
+    p->expansion_step = 0.5;
+    p->consecutive_hyphens = 0;
     p->uniform_from = 0;
 }
 
@@ -169,6 +174,31 @@ static void S_add_glue(S_totals *t, const qr_item *g)
         t->f += g->stretch > 0 ? 1 : -1;
     else
         t->f += g->stretch / QR_FIL;
+}
+
+/*
+ * Font expansion of a line (pdfTeX's adjust_shortfall, then hpack's
+ * font_expand_ratio): its glyphs, x wide, take up the shortfall first, in
+ * whole steps toward zero within the limit; what is left, in *shortfall,
+ * is the glue's. Returns the expansion, a fraction (0.02: 2 % wider). A
+ * line with infinite stretch (a paragraph's last) is not widened.
+ */
+static double S_expand(const qr_break_params *p, double x, int fil, double *shortfall)
+{
+    if (p->expansion <= 0 || x <= 0 || *shortfall == 0 || (fil && *shortfall > 0))
+        return 0;
+    double limit = p->expansion / 100, step = p->expansion_step / 100;
+    double e = *shortfall / x;
+    if (e > limit)
+        e = limit;
+    else if (e < -limit)
+        e = -limit;
+    if (step > 0) /* 1e-9: a step that fits exactly is not lost to rounding */
+        e = trunc(e / step + (e > 0 ? 1e-9 : -1e-9)) * step;
+    *shortfall -= e * x;
+    if (fabs(*shortfall) < S_EPS)
+        *shortfall = 0;
+    return e;
 }
 
 /* Width of line `line` (0-based). */
@@ -251,21 +281,26 @@ static S_totals S_break_totals(const S_ctx *c, size_t b, size_t *start)
     return t;
 }
 
-/* The best ways to the break being tried, per fitness class (TeX §833). */
+/* The best ways to the break being tried, per fitness class (TeX §833)
+ * and, at a hyphenated break under a consecutive_hyphens limit, per
+ * length of the run of hyphenated lines it ends (1..limit; 0 for any
+ * other break): a longer run that is cheaper now may be barred later. */
+#define S_RUNS (QR_HYPHEN_RUN_MAX + 1)
 typedef struct S_best {
-    double minimal[4]; /* minimal_demerits */
-    size_t place[4];   /* best_place: the passive node the line starts after */
-    size_t line[4];    /* best_pl_line: the number of that line */
-    double minimum;    /* minimum_demerits */
-    int have_totals;   /* no_break_yet is false */
-    S_totals totals;   /* break_width */
+    double minimal[4][S_RUNS]; /* minimal_demerits */
+    size_t place[4][S_RUNS];   /* best_place: the passive node the line starts after */
+    size_t line[4][S_RUNS];    /* best_pl_line: the number of that line */
+    double minimum;            /* minimum_demerits */
+    int runs;                  /* run classes in use: [0, runs) */
+    int have_totals;           /* no_break_yet is false */
+    S_totals totals;           /* break_width */
     size_t start;
 } S_best;
 
 /*
  * TeX §836, §845: new active nodes at break b for the best ways found, one
- * per fitness class within adj_demerits of the best, linked in after
- * `*prev` (S_NONE: at the head). Clears `best`.
+ * per fitness class (and run class) within adj_demerits of the best,
+ * linked in after `*prev` (S_NONE: at the head). Clears `best`.
  */
 static void S_insert_nodes(S_ctx *c, S_best *best, size_t b, int hyph, size_t *prev, size_t next)
 {
@@ -276,30 +311,32 @@ static void S_insert_nodes(S_ctx *c, S_best *best, size_t b, int hyph, size_t *p
     double adj = fabs((double)c->p->adj_demerits);
     double limit = best->minimum + adj;
     for (int k = S_VERY_LOOSE; k <= S_TIGHT; k++) {
-        if (best->minimal[k] <= limit) {
-            size_t q = S_new_passive(c);
-            c->pas[q].item = b;
-            c->pas[q].next_start = best->start;
-            c->pas[q].prev = best->place[k];
-            c->pas[q].fitness = k;
-            c->pas[q].hyphenated = hyph;
-            size_t a = S_new_active(c);
-            S_active *na = &c->act[a];
-            na->passive = q;
-            na->line = best->line[k] + 1;
-            na->start = best->start;
-            na->fitness = k;
-            na->hyphenated = hyph;
-            na->demerits = best->minimal[k];
-            na->t = best->totals;
-            na->next = next;
-            if (*prev == S_NONE)
-                c->head = a;
-            else
-                c->act[*prev].next = a;
-            *prev = a;
+        for (int j = 0; j < best->runs; j++) {
+            if (best->minimal[k][j] <= limit) {
+                size_t q = S_new_passive(c);
+                c->pas[q].item = b;
+                c->pas[q].next_start = best->start;
+                c->pas[q].prev = best->place[k][j];
+                c->pas[q].fitness = k;
+                c->pas[q].hyphenated = hyph != 0;
+                size_t a = S_new_active(c);
+                S_active *na = &c->act[a];
+                na->passive = q;
+                na->line = best->line[k][j] + 1;
+                na->start = best->start;
+                na->fitness = k;
+                na->run = hyph ? (j > 0 ? j : 1) : 0;
+                na->demerits = best->minimal[k][j];
+                na->t = best->totals;
+                na->next = next;
+                if (*prev == S_NONE)
+                    c->head = a;
+                else
+                    c->act[*prev].next = a;
+                *prev = a;
+            }
+            best->minimal[k][j] = S_AWFUL_BAD;
         }
-        best->minimal[k] = S_AWFUL_BAD;
     }
     best->minimum = S_AWFUL_BAD;
 }
@@ -319,21 +356,31 @@ static void S_deactivate(S_ctx *c, size_t prev, size_t r)
 }
 
 /*
- * TeX §829 try_break: break b, penalty pi, hyph when b is a flagged penalty,
- * is_final at the paragraph's last (forced) break.
+ * TeX §829 try_break: break b, penalty pi, hyph its flag when b is a
+ * flagged penalty (else 0), is_final at the paragraph's last (forced)
+ * break.
  */
 static void S_try_break(S_ctx *c, size_t b, int pi, int hyph, int is_final)
 {
     const qr_break_params *p = c->p;
     const qr_item *bi = S_item(c, b);
     double pw = bi->type == QR_ITEM_PENALTY ? bi->width : 0;
+    double px = bi->type == QR_ITEM_PENALTY ? bi->ex : 0;
     if (pi <= -QR_PENALTY_INF)
         pi = -QR_PENALTY_INF; /* eject_penalty */
 
+    /* the hyphen limit: a hyphenated line may not follow a run of `limit` */
+    int limit =
+        p->consecutive_hyphens > QR_HYPHEN_RUN_MAX ? QR_HYPHEN_RUN_MAX : p->consecutive_hyphens;
+    if (hyph == QR_FLAG_CUT)
+        limit = 0; /* a word too long for the line is cut where it must be */
     S_best best;
-    memset(&best, 0, sizeof best);
+    best.have_totals = 0;
+    best.start = 0;
+    best.runs = hyph && limit > 0 ? limit + 1 : 1;
     for (int k = 0; k < 4; k++)
-        best.minimal[k] = S_AWFUL_BAD;
+        for (int j = 0; j < best.runs; j++)
+            best.minimal[k][j] = S_AWFUL_BAD;
     best.minimum = S_AWFUL_BAD;
 
     size_t prev = S_NONE, r = c->head;
@@ -375,9 +422,11 @@ static void S_try_break(S_ctx *c, size_t b, int pi, int hyph, int is_final)
         double shortfall = lw - (c->cur.w - a->t.w + pw - hang);
         if (fabs(shortfall) < S_EPS)
             shortfall = 0;
+        int fil = c->cur.f - a->t.f != 0;
+        S_expand(p, c->cur.x - a->t.x + px - hang, fil, &shortfall);
         int bad, fit;
         if (shortfall > 0) {
-            if (c->cur.f - a->t.f != 0) {
+            if (fil) {
                 bad = 0; /* §852: infinite stretch */
                 fit = S_DECENT;
             } else {
@@ -421,6 +470,21 @@ static void S_try_break(S_ctx *c, size_t b, int pi, int hyph, int is_final)
             stays = 1;
         }
 
+        /* the hyphen limit: barred before the final pass, so that a pass
+         * finding no way within it leaves the choice to the next one (the
+         * emergency stretch); in the final pass, priced above any
+         * breaking that keeps it, so that it gives way only where no
+         * such breaking is feasible */
+        int over = hyph && limit > 0 && a->run >= limit;
+        if (over && !c->final_pass) {
+            if (!stays)
+                S_deactivate(c, prev, r);
+            else
+                prev = r;
+            r = next;
+            continue;
+        }
+
         /* §855, §859: demerits of the best way here through a */
         double d = 0;
         if (!artificial) {
@@ -430,16 +494,19 @@ static void S_try_break(S_ctx *c, size_t b, int pi, int hyph, int is_final)
                 d += (double)pi * pi;
             else if (pi > -QR_PENALTY_INF)
                 d -= (double)pi * pi;
-            if ((hyph || is_final) && a->hyphenated)
+            if ((hyph || is_final) && a->run > 0)
                 d += is_final ? p->final_hyphen_demerits : p->double_hyphen_demerits;
             if (abs(fit - a->fitness) > 1)
                 d += p->adj_demerits;
+            if (over)
+                d += S_OVER_LIMIT;
         }
         d += a->demerits;
-        if (d <= best.minimal[fit]) {
-            best.minimal[fit] = d;
-            best.place[fit] = a->passive;
-            best.line[fit] = a->line;
+        int j = best.runs > 1 ? (a->run < limit ? a->run + 1 : limit) : 0;
+        if (d <= best.minimal[fit][j]) {
+            best.minimal[fit][j] = d;
+            best.place[fit][j] = a->passive;
+            best.line[fit][j] = a->line;
             if (d < best.minimum)
                 best.minimum = d;
         }
@@ -471,7 +538,10 @@ static int S_pass(S_ctx *c)
     for (size_t i = 0; i < c->count && c->head != S_NONE; i++) {
         const qr_item *it = S_item(c, i);
         switch (it->type) {
-        case QR_ITEM_BOX: c->cur.w += it->width; break;
+        case QR_ITEM_BOX:
+            c->cur.w += it->width;
+            c->cur.x += it->ex;
+            break;
         case QR_ITEM_GLUE: /* §868: a break only right after a box */
             if (i > 0 && S_item(c, i - 1)->type == QR_ITEM_BOX)
                 S_try_break(c, i, 0, 0, 0);
@@ -480,9 +550,10 @@ static int S_pass(S_ctx *c)
         case QR_ITEM_PENALTY: /* §869; the first pass has no hyphenation (§863) */
             if (it->penalty >= QR_PENALTY_INF)
                 break;
-            if (c->pass == 1 && it->flagged && it->flagged != QR_FLAG_EXPLICIT)
+            if (c->pass == 1 && it->flagged && it->flagged != QR_FLAG_EXPLICIT &&
+                it->flagged != QR_FLAG_CUT)
                 break;
-            S_try_break(c, i, it->penalty, it->flagged != 0, i == c->count - 1);
+            S_try_break(c, i, it->penalty, it->flagged, i == c->count - 1);
             break;
         }
     }
@@ -540,17 +611,21 @@ static qr_line *S_lines(S_ctx *c, size_t last, size_t *count)
     }
     for (k = 0; k < n_lines; k++) {
         qr_line *ln = &lines[k];
-        S_totals t = {0, 0, 0, 0};
+        S_totals t = {0, 0, 0, 0, 0};
         for (size_t i = ln->start; i < ln->end; i++) {
             const qr_item *it = S_item(c, i);
-            if (it->type == QR_ITEM_BOX)
+            if (it->type == QR_ITEM_BOX) {
                 t.w += it->width;
-            else if (it->type == QR_ITEM_GLUE)
+                t.x += it->ex;
+            } else if (it->type == QR_ITEM_GLUE) {
                 S_add_glue(&t, it);
+            }
         }
         const qr_item *br = S_item(c, ln->end);
-        if (br->type == QR_ITEM_PENALTY)
+        if (br->type == QR_ITEM_PENALTY) {
             t.w += br->width;
+            t.x += br->ex;
+        }
         ln->natural = t.w;
         ln->left = S_hang_left(c, ln->start);
         ln->right = S_hang_right(c, ln->start, ln->end);
@@ -558,6 +633,7 @@ static qr_line *S_lines(S_ctx *c, size_t last, size_t *count)
             double shortfall = S_width(c, k) - (t.w - ln->left - ln->right);
             if (fabs(shortfall) < S_EPS)
                 shortfall = 0;
+            ln->expansion = S_expand(c->p, t.x - ln->left - ln->right, t.f != 0, &shortfall);
             if (shortfall > 0) {
                 if (t.f != 0) {
                     ln->badness = 0;
@@ -585,6 +661,7 @@ static qr_line *S_lines(S_ctx *c, size_t last, size_t *count)
                 shortfall - ln->left - ln->right >= 0) {
                 ln->left = ln->right = 0;
                 ln->ratio = 0;
+                ln->expansion = 0;
                 continue;
             }
             break;
@@ -628,7 +705,7 @@ size_t qr_break_lines(const qr_item *items, size_t n, double width, qr_line_widt
     for (size_t i = 0; i < n; i++) {
         const qr_item *it = &items[i];
         if ((it->type != QR_ITEM_BOX && it->type != QR_ITEM_GLUE && it->type != QR_ITEM_PENALTY) ||
-            !isfinite(it->width) || !isfinite(it->lp) || !isfinite(it->rp) ||
+            !isfinite(it->width) || !isfinite(it->lp) || !isfinite(it->rp) || !isfinite(it->ex) ||
             (it->type == QR_ITEM_GLUE && (isnan(it->stretch) || !isfinite(it->shrink)))) {
             qr_error_set(err, QR_EX_DATAERR, NULL, 0, 0,
                          "line breaking: item %zu is not a box, glue or penalty of finite size", i);

@@ -37,12 +37,16 @@
 typedef enum { QR_ITEM_BOX = 0, QR_ITEM_GLUE, QR_ITEM_PENALTY } qr_item_type;
 #define QR_PENALTY_INF 10000 /* a penalty >= this forbids a break; <= -this forces one */
 #define QR_FIL 1e6           /* infinite stretch: glue stretch >= QR_FIL / 2 (TeX's fil) */
+#define QR_HYPHEN_RUN_MAX 8  /* the largest consecutive_hyphens limit */
 
 /* qr_item.flagged values. Any non-zero value makes a hyphenated break (for
  * the hyphen demerits); any but QR_FLAG_EXPLICIT is left out of the first
  * pass, which TeX runs before hyphenating (§863, §891). */
 #define QR_FLAG_HYPHEN 1   /* a hyphenation point */
 #define QR_FLAG_EXPLICIT 2 /* after an explicit hyphen or dash: tried in every pass */
+#define QR_FLAG_CUT                                                                                \
+    3 /* a cut in a word wider than the measure: tried in every pass,                              \
+         and outside the consecutive_hyphens limit */
 
 typedef struct qr_item {
     qr_item_type type;
@@ -58,6 +62,10 @@ typedef struct qr_item {
      * right one; a PENALTY's `rp` is that of the hyphen it adds. A line is
      * measured as its natural width less these hangs. 0: no hang. */
     double lp, rp;
+    /* Font expansion (pdfTeX's hz): the part of a BOX's width, or of a
+     * PENALTY's hyphen, that is glyphs which may be set wider or narrower
+     * (qr_break_params.expansion); 0: rigid (an indent, ideographs). */
+    double ex;
 } qr_item;
 
 typedef struct qr_break_params {
@@ -76,6 +84,18 @@ typedef struct qr_break_params {
                                    character protrusion (lp, rp); 0 by default */
     double emergency_stretch;   /* \emergencystretch, points, for a third pass (0: none;
                                    callers will pass about 1.5 em) */
+    /* Font expansion (pdfTeX's \pdfadjustspacing 2, microtype's
+     * expansion): a line's glyphs (the items' `ex`) may be set up to
+     * `expansion` percent wider or narrower, in steps of `expansion_step`
+     * percent, and take up what they can of the line's shortfall before
+     * its glue does (pdfTeX's adjust_shortfall: the glue's badness is of
+     * what is left). 0 (TeX's default): none. */
+    double expansion;
+    double expansion_step;
+    /* At most this many hyphenated lines in a row (a hard limit on top of
+     * double_hyphen_demerits; the final pass's overfull fallback alone
+     * may pass it). 0 (TeX's default): no limit; at most QR_HYPHEN_RUN_MAX. */
+    int consecutive_hyphens;
     /*
      * With a line_width callback only: when non-zero, every line numbered
      * uniform_from or later (0-based) has the width of line uniform_from,
@@ -107,6 +127,9 @@ typedef struct qr_line {
      * looser than the tolerance (the last pass's fallback) that fills the
      * measure without them is set without them (left = right = 0). */
     double left, right;
+    /* Font expansion: the line's glyphs (its items' `ex`, and its hangs)
+     * are set (1 + expansion) wide; `ratio` sets the glue for the rest. */
+    double expansion;
     int fitness; /* 0 very loose, 1 loose, 2 decent, 3 tight (TeX §817), as the breaker used it */
     int hyphenated; /* ends at a flagged penalty */
     /* Could not be made to fit (only when nothing else was possible): the

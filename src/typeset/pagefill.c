@@ -302,6 +302,13 @@ static void S_stats_line(pb *b, const pblock *bl, size_t i, size_t *hyphen_run)
         s->ratio_over_one++;
     if (r > s->ratio_max)
         s->ratio_max = r;
+    if (ln->expansion != 0) {
+        double e = fabs(ln->expansion);
+        s->expanded++;
+        s->expansion_sum += e;
+        if (e > s->expansion_max)
+            s->expansion_max = e;
+    }
     if (ln->hyphenated) {
         s->hyphenated++;
         if (++*hyphen_run > s->hyphen_run_max)

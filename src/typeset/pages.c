@@ -56,6 +56,13 @@ void qr_print_options_default(qr_print_options *o)
     o->breaking.double_hyphen_demerits = 100000;
     o->breaking.emergency_stretch = 1.5 * o->font_size;
     o->breaking.protrusion = 1; /* character protrusion (microtype's default) */
+    /* font expansion as microtype sets it by default (stretch=20,
+     * shrink=20: 2 %), in steps of half a percent; and never more than
+     * two hyphenated lines in a row (a book's rule, after TeX's
+     * \doublehyphendemerits) */
+    o->breaking.expansion = 2;
+    o->breaking.expansion_step = 0.5;
+    o->breaking.consecutive_hyphens = 2;
     o->hyphen_left = 2;
     o->hyphen_right = 3;
 }
@@ -213,6 +220,12 @@ void qr_layout_stats_print(const qr_layout *lay, qr_buf *out)
                 100.0 * (double)s->hyphenated / n, s->hyphen_run_max);
     qr_buf_addf(out, "protrusion: %zu lines hang a character (%zu at the left, %zu at the right)\n",
                 s->protruded, s->protruded_left, s->protruded_right);
+    qr_buf_addf(out,
+                "expansion: %zu lines (%.1f%%) set wider or narrower, mean %.2f%%, largest "
+                "%.2f%%\n",
+                s->expanded, 100.0 * (double)s->expanded / n,
+                s->expanded ? 100.0 * s->expansion_sum / (double)s->expanded : 0.0,
+                100.0 * s->expansion_max);
     qr_buf_addf(out, "overfull lines: %zu (max %.2f pt)\n", s->overfull, s->overflow_max);
     qr_buf_addf(out, "widows: %zu, orphans: %zu\n", s->widows, s->orphans);
     qr_buf_addf(out, "paragraphs re-broken: %zu, pages ended early: %zu, uneven spreads: %zu\n",

@@ -194,7 +194,7 @@ static void S_word_frags(builder *b, const PangoAnalysis *an, int start, int end
             int hf = S_is_letter(before) && b->p->style.face != QR_FACE_MONO
                          ? S_frag(b->p, hy, 0, hy->glyphs->num_glyphs, 0, 1, -1)
                          : -1;
-            S_penalty(b->p, 5000, QR_FLAG_EXPLICIT, hf >= 0 ? b->p->frags[hf].width : 0, hf);
+            S_penalty(b->p, 5000, QR_FLAG_CUT, hf >= 0 ? b->p->frags[hf].width : 0, hf);
             g_prev = g;
             b_prev = lc[g];
         }
@@ -460,6 +460,27 @@ static void S_protrude(qr_fonts *f, qr_para *p)
     }
 }
 
+/*
+ * Font expansion (pdfTeX's hz, microtype's expansion): the glyphs of every
+ * word and hyphen may be set a little wider or narrower (qr_item.ex), the
+ * breaker choosing how much per line; an indent keeps its width, and so
+ * does ideographic text, which JIS X 4051 justifies by its spacing alone,
+ * and monospace, whose columns must stay.
+ */
+static void S_expandable(qr_para *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        qr_item *it = &p->items[i];
+        if (it->user < 0 || it->type == QR_ITEM_GLUE)
+            continue;
+        const qr_frag *fr = &p->frags[it->user];
+        uint32_t first, last;
+        S_frag_ends(fr, &first, &last);
+        if (fr->g1 > fr->g0 && !S_is_cjk(first) && p->style.face != QR_FACE_MONO)
+            it->ex = it->width;
+    }
+}
+
 static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
                    const segs *sg, const qr_para_style *st, const qr_print_options *opt,
                    const char *lang, qr_para *p)
@@ -590,6 +611,8 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     S_penalty(p, -QR_PENALTY_INF, 0, 0, -1);
     if (st->align == QR_ALIGN_JUSTIFY && opt && opt->breaking.protrusion)
         S_protrude(f, p);
+    if (st->align == QR_ALIGN_JUSTIFY && opt && opt->breaking.expansion > 0)
+        S_expandable(p);
 
     free(log);
     for (GList *l = items; l; l = l->next)
@@ -817,7 +840,7 @@ qr_graphic *qr_page_add_gfx(qr_page *page, qr_gfx_kind kind, double x, double y,
 }
 
 static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y, int space,
-                         qr_page *page)
+                         double expand, qr_page *page)
 {
     if (fr->g1 <= fr->g0)
         return;
@@ -826,7 +849,7 @@ static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y
     if (page->n_runs > 0) {
         qr_run *last = &page->runs[page->n_runs - 1];
         if (last->shape == fr->shape && last->g1 == fr->g0 && last->b1 == fr->b0 && last->y == y &&
-            last->body && last->uri == fr->uri) {
+            last->body && last->uri == fr->uri && last->expand == expand) {
             last->g1 = fr->g1;
             last->b1 = fr->b1;
             return;
@@ -842,6 +865,7 @@ static void S_place_frag(const qr_para *p, const qr_frag *fr, double x, double y
     r->b1 = fr->b1;
     r->body = 1;
     r->space_before = space != 0;
+    r->expand = expand;
     r->uri = fr->uri;
     r->src = S_src_at(p, fr->off, &r->src_off);
 }
@@ -864,8 +888,10 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
     if (p->style.align == QR_ALIGN_JUSTIFY && !last)
         r = line->ratio;
     double x = x0;
+    /* font expansion: the line's glyphs (its hangs too) are this much wider */
+    double e = p->style.align == QR_ALIGN_JUSTIFY ? line->expansion : 0;
     if (p->style.align == QR_ALIGN_JUSTIFY)
-        x -= line->left; /* character protrusion: the first glyph hangs out */
+        x -= line->left * (1 + e); /* character protrusion: the first glyph hangs out */
     if (p->style.align == QR_ALIGN_CENTER)
         x += (width - qr_para_natural(p, line)) / 2;
     else if (p->style.align == QR_ALIGN_RIGHT)
@@ -878,18 +904,18 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
         switch (it->type) {
         case QR_ITEM_BOX:
             if (it->user >= 0) {
-                S_place_frag(p, &p->frags[it->user], x, y, space, page);
+                S_place_frag(p, &p->frags[it->user], x, y, space, it->ex > 0 ? e : 0, page);
                 space = 0;
             }
             if (it->user >= 0 && p->frags[it->user].strike) {
                 if (sx0 < 0)
                     sx0 = x;
-                sx1 = x + it->width;
+                sx1 = x + it->width + e * it->ex;
             } else if (sx0 >= 0 && (it->user >= 0 || it->width > 0)) {
                 S_strike(page, p, sx0, sx1, y);
                 sx0 = -1;
             }
-            x += it->width;
+            x += it->width + e * it->ex;
             break;
         case QR_ITEM_GLUE:
             if (it->stretch >= QR_FIL / 2)
@@ -910,7 +936,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
              * text, a soft hyphen (Unicode's for a hyphen at a line break
              * that copying and search leave out) */
             size_t before = page->n_runs;
-            S_place_frag(p, &p->frags[br->user], x, y, 0, page);
+            S_place_frag(p, &p->frags[br->user], x, y, 0, br->ex > 0 ? e : 0, page);
             if (page->n_runs > before)
                 page->runs[page->n_runs - 1].soft_hyphen = 1;
         } else if (br->type == QR_ITEM_GLUE && br->width > 0 && br->stretch < QR_FIL / 2 &&
@@ -918,7 +944,7 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
             /* broken at a word space: the text keeps it */
             page->runs[page->n_runs - 1].space_after = 1;
             if (sx0 >= 0 && p->frags[br->user].strike)
-                sx1 = x + br->width;
+                sx1 = x + br->width + e * br->ex;
         }
     }
     if (sx0 >= 0)

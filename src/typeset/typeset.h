@@ -67,6 +67,9 @@ typedef struct qr_run {
     unsigned space_before : 1; /* a word space comes before it on its line */
     unsigned soft_hyphen : 1;  /* the hyphen of a word broken at the line's end (U+00AD in text) */
     unsigned space_after : 1;  /* its line ends here, broken at a word space */
+    /* Font expansion (pdfTeX's hz): the glyphs are drawn (1 + expand)
+     * wide, their advances too; 0: as shaped. */
+    double expand;
     int link_page;         /* > 0: links to that page (1-based index) */
     double link_y;
     const char *uri;       /* an http(s)/mailto link (borrowed from the document), or NULL */
@@ -150,6 +153,10 @@ typedef struct qr_layout_stats {
     size_t floats;       /* figures floated to the top of a later page */
     /* body lines (last lines too) hanging a character into the margin */
     size_t protruded, protruded_left, protruded_right;
+    /* justified body lines (last lines excluded) set with font expansion,
+     * the sum and the largest of |expansion| (fractions) */
+    size_t expanded;
+    double expansion_sum, expansion_max;
 } qr_layout_stats;
 
 typedef struct qr_layout {

@@ -26,9 +26,12 @@
  *      baseline-to-baseline step between body lines.
  *   3. The text block. On each page the left and right edges are the 1 pt
  *      windows holding the most starts and ends of body lines of 3 words or
- *      more; where that window holds fewer than 3 lines or under a third of
- *      them (a contents page, a short last page), the page takes the edge
- *      found the same way over all pages of its parity (recto or verso).
+ *      more (on the left, a window further left that holds a quarter of
+ *      the starts is the edge: the denser one is the paragraphs' indent, on
+ *      a page of dialogue); where that window holds fewer than 3 lines or
+ *      under a third of them (a contents page, a short last page), the page
+ *      takes the edge found the same way over all pages of its parity
+ *      (recto or verso).
  *   4. Furniture. A line at the top or the bottom of a page that is smaller
  *      than the body, or that stands further than 1.5 pitches from its
  *      neighbour and does not reach the right edge (and is not taller than
@@ -229,6 +232,22 @@ static double S_window(double *v, int n, double width, int *count)
     }
     *count = best;
     return best ? v[from + best / 2] : 0;
+}
+
+/* The leftmost window of `width` over n values holding `least` or more:
+ * its median, or NAN when none does. Sorts v. */
+static double S_window_leftmost(double *v, int n, double width, int least)
+{
+    qsort(v, (size_t)n, sizeof *v, S_cmp_double);
+    for (int j = 0, i = 0; j < n; j++) {
+        if (i < j)
+            i = j;
+        while (i + 1 < n && v[i + 1] - v[j] <= width)
+            i++;
+        if (i - j + 1 >= least)
+            return v[j + (i - j + 1) / 2];
+    }
+    return NAN;
 }
 
 /* Turns the words of the page just read into lines (step 1). */
@@ -463,8 +482,13 @@ static void S_edges(book *b)
                 v[n++] = b->l[i].x0;
         pg->left = S_window(v, n, 1.0, &c2);
         /* the page's own edge when a third of its lines agree on it, else
-         * its parity's */
+         * its parity's; on the left, a window further left holding a
+         * quarter of them is the edge, the denser one right of it the
+         * paragraphs' indent (a page of dialogue) */
         int own_r = c1 >= 3 && c1 * 3 >= n, own_l = c2 >= 3 && c2 * 3 >= n;
+        double lm = S_window_leftmost(v, n, 1.0, n / 4 > 3 ? n / 4 : 3);
+        if (own_l && !isnan(lm) && lm < pg->left - 0.5)
+            pg->left = lm;
         if (!own_r)
             pg->right = pr[p % 2];
         if (!own_l)
@@ -665,7 +689,9 @@ static void S_legend(void)
         "               heads and folios (a line at a page's top or foot smaller than the body,\n"
         "               or more than 1.5 line pitches from the text and short of the right\n"
         "               edge) and contents entries (a number after a gap of more than 3 em)\n"
-        "  edges        per page, the 1 pt windows holding most line starts and ends; where\n"
+        "  edges        per page, the 1 pt windows holding most line starts and ends (on\n"
+        "               the left, a window further left holding a quarter of the starts\n"
+        "               wins: the denser one is an indent); where\n"
         "               under 3 lines or a third of the page's agree, the same over all pages\n"
         "               of that parity\n"
         "  justified    body lines reaching the right edge within 1 pt, with a word space, and\n"

@@ -1246,6 +1246,173 @@ static void test_protrusion(void)
     free(p.v);
 }
 
+/* Sets a line with its font expansion: the glyphs (ex) scaled, then the
+ * glue by the ratio, the hangs scaled with their glyphs. */
+static double S_set_width_ex(const S_para *p, const qr_line *ln)
+{
+    double x = 0;
+    for (size_t i = ln->start; i < ln->end; i++)
+        if (p->v[i].type == QR_ITEM_BOX)
+            x += p->v[i].ex;
+    if (ln->end < p->n && p->v[ln->end].type == QR_ITEM_PENALTY)
+        x += p->v[ln->end].ex;
+    return S_set_width(p, ln) + ln->expansion * (x - ln->left - ln->right);
+}
+
+/* "aaaaa bbbbb ccccc" (glyphs that may expand), a forced break, "dd". */
+static S_para S_expandable(void)
+{
+    S_para p = {NULL, 0, 0};
+    for (int w = 0; w < 3; w++) {
+        if (w > 0)
+            S_glue(&p, S_SPACE, S_STRETCH, S_SHRINK);
+        S_box(&p, 25);
+        p.v[p.n - 1].ex = 25;
+    }
+    S_penalty(&p, -QR_PENALTY_INF, 0, 0);
+    S_box(&p, 10);
+    p.v[p.n - 1].ex = 10;
+    S_finish(&p);
+    return p;
+}
+
+/*
+ * Font expansion (pdfTeX's hz): a line's glyphs take up its shortfall
+ * before its glue, in whole steps toward zero, within the limit; the glue
+ * sets what is left. 75 pt of glyphs, 10 pt of spaces (5 stretch, 3.33
+ * shrink) on a line of 87 pt: 2 % (1.5 pt), the glue 0.5 pt; on 85.6 pt:
+ * one step of 0.5 % (0.375 pt), not 0.8 %; on 83 pt: 2 % narrower; on 81
+ * pt, overfull without expansion, it fits. A paragraph's last line is not
+ * widened; a rigid box does not expand; with expansion 0 nothing does.
+ */
+static void test_expansion(void)
+{
+    qr_break_params bp;
+    qr_break_params_default(&bp);
+    bp.expansion = 2;
+    bp.expansion_step = 0.5;
+    S_para p = S_expandable();
+    static const struct {
+        double width, expansion, ratio;
+    } cases[] = {
+        {87, 0.02, 0.5 / 5},
+        {85.6, 0.005, (0.6 - 0.375) / 5},
+        {85.2, 0, 0.2 / 5},
+        {83, -0.02, -0.5 / (2 * S_SHRINK)},
+        {81, -0.02, -2.5 / (2 * S_SHRINK)},
+    };
+    for (size_t i = 0; i < QR_ARRAY_LEN(cases); i++) {
+        qr_line *l = NULL;
+        CHECK_INT_EQ(S_break(&p, cases[i].width, NULL, &bp, &l, NULL), 2);
+        if (fabs(l[0].expansion - cases[i].expansion) > 1e-9 ||
+            fabs(l[0].ratio - cases[i].ratio) > 1e-9 || l[0].overfull)
+            qt_fail(__FILE__, __LINE__, "%.1f pt: expansion %g, ratio %g (want %g, %g)%s",
+                    cases[i].width, l[0].expansion, l[0].ratio, cases[i].expansion, cases[i].ratio,
+                    l[0].overfull ? ", overfull" : "");
+        CHECK(fabs(S_set_width_ex(&p, &l[0]) - cases[i].width) < 1e-9);
+        CHECK(l[1].expansion == 0); /* the last line, "dd", keeps its width */
+        free(l);
+    }
+    /* without expansion the 81 pt line is overfull, the 87 pt one looser */
+    qr_line *l = NULL;
+    bp.expansion = 0;
+    CHECK_INT_EQ(S_break(&p, 81, NULL, &bp, &l, NULL), 2);
+    CHECK(l[0].overfull && l[0].expansion == 0);
+    free(l);
+    CHECK_INT_EQ(S_break(&p, 87, NULL, &bp, &l, NULL), 2);
+    CHECK(l[0].expansion == 0 && fabs(l[0].ratio - 2.0 / 5) < 1e-9);
+    free(l);
+    /* a rigid first box (an indent, ex 0): only 50 pt of glyphs expand */
+    bp.expansion = 2;
+    p.v[0].ex = 0;
+    CHECK_INT_EQ(S_break(&p, 87, NULL, &bp, &l, NULL), 2);
+    CHECK(fabs(l[0].expansion - 0.02) < 1e-9 && fabs(l[0].ratio - 1.0 / 5) < 1e-9);
+    CHECK(fabs(S_set_width_ex(&p, &l[0]) - 87) < 1e-9);
+    free(l);
+    free(p.v);
+}
+
+/* The longest run of hyphenated lines. */
+static int S_hyphen_run(const qr_line *lines, size_t k)
+{
+    int run = 0, longest = 0;
+    for (size_t i = 0; i < k; i++) {
+        run = lines[i].hyphenated ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    return longest;
+}
+
+/*
+ * consecutive_hyphens: a limit on hyphenated lines in a row. A paragraph
+ * of long hyphenatable words, with no double-hyphen demerits, ends three
+ * lines in a row hyphenated on a 160 pt measure; with a limit of 2 (or 1)
+ * no run is longer, every line is still within the tolerance, and more
+ * demerits are paid for it. On 150 pt no breaking within the tolerance
+ * keeps the limit: in the final pass it gives way (priced above every
+ * breaking that keeps it) rather than make a line overfull. A cut in a
+ * word wider than the measure (QR_FLAG_CUT) is outside the limit.
+ */
+static void test_consecutive_hyphens(void)
+{
+    S_para p = S_make("in ol-den-est daugh-ter-ing for-est-ed king-dom-ly won-der-ful-ly "
+                      "daugh-ter-ing ol-den-est for-est-ed won-der-ful-ly king-dom-ly the "
+                      "daugh-ter-ing for-est-ed ol-den-est won-der-ful-ly");
+    qr_break_params bp;
+    qr_break_params_default(&bp);
+    bp.pretolerance = -1;
+    bp.double_hyphen_demerits = 0;
+    bp.final_hyphen_demerits = 0;
+    bp.adj_demerits = 0;
+    qr_line *l = NULL;
+    qr_break_stats free_st, lim_st;
+    size_t k = S_break(&p, 160, NULL, &bp, &l, &free_st);
+    int unlimited = S_hyphen_run(l, k);
+    if (unlimited < 3)
+        qt_fail(__FILE__, __LINE__, "the test paragraph has a hyphen run of %d (want 3+)",
+                unlimited);
+    free(l);
+    for (int limit = 2; limit >= 1; limit--) {
+        bp.consecutive_hyphens = limit;
+        k = S_break(&p, 160, NULL, &bp, &l, &lim_st);
+        CHECK(S_hyphen_run(l, k) <= limit);
+        CHECK(S_count_hyphenated(l, k) >= 1);
+        CHECK(lim_st.demerits > free_st.demerits);
+        for (size_t i = 0; i < k; i++)
+            CHECK(!l[i].overfull && l[i].badness <= bp.tolerance);
+        free(l);
+    }
+    bp.consecutive_hyphens = 2;
+    k = S_break(&p, 150, NULL, &bp, &l, NULL);
+    CHECK(S_hyphen_run(l, k) > 2);
+    for (size_t i = 0; i < k; i++)
+        CHECK(!l[i].overfull);
+    free(l);
+    /* cuts: a word of 60 letters cut every 10 pt, on a 45 pt measure that
+     * four pieces and a hyphen fill exactly: 7 lines cut in a row, found
+     * by the second pass (the limit would have barred them there) */
+    S_para c = {NULL, 0, 0};
+    for (int i = 0; i < 30; i++) {
+        S_box(&c, 10);
+        if (i + 1 < 30)
+            S_penalty(&c, 5000, QR_FLAG_CUT, S_CHAR);
+    }
+    S_finish(&c);
+    bp.consecutive_hyphens = 1;
+    bp.emergency_stretch = 10;
+    qr_break_stats cut_st;
+    k = S_break(&c, 45, NULL, &bp, &l, &cut_st);
+    CHECK_INT_EQ(cut_st.passes, 2);
+    CHECK_INT_EQ(k, 8);
+    CHECK_INT_EQ(S_hyphen_run(l, k), 7);
+    for (size_t i = 0; i < k; i++)
+        CHECK(!l[i].overfull && l[i].badness == 0);
+    free(l);
+    free(c.v);
+    free(p.v);
+}
+
 /* One word: one line, at its natural width. */
 static void test_one_word(void)
 {
@@ -1397,6 +1564,8 @@ void suite_linebreak(void)
     qt_case("linebreak/line-widths", test_line_widths);
     qt_case("linebreak/one-word", test_one_word);
     qt_case("linebreak/protrusion", test_protrusion);
+    qt_case("linebreak/expansion", test_expansion);
+    qt_case("linebreak/consecutive-hyphens", test_consecutive_hyphens);
     qt_case("linebreak/paragraph-end", test_paragraph_end);
     qt_case("linebreak/errors", test_errors);
     qt_case("linebreak/long-paragraph", test_long_paragraph);
