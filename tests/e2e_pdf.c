@@ -248,7 +248,9 @@ static long S_words_in_pdf_text(const char *src, size_t src_len, const char *tex
                 int head = tw[j].len >= 2 &&
                            (tw[j].hyphen_after ||
                             (j + 1 < nt && tw[j + 1].s[0] >= '0' && tw[j + 1].s[0] <= '9'));
-                size_t k = j + 1, reach = head ? 40 : 2;
+                /* (the page's footnotes, folio and running head between:
+                 * notes may run to hundreds of words) */
+                size_t k = j + 1, reach = head ? 800 : 2;
                 for (; k < nt && k < j + reach; k++)
                     if (S_eq(rest, rl, tw[k].s, tw[k].len) ||
                         S_eq(sw[i].s, sw[i].len, tw[k].s, tw[k].len))

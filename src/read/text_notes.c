@@ -156,10 +156,13 @@ static int S_note_opens(qr_node *p, S_note *note)
             i++;
         note->prefix = i;
         note->footnote = 1;
-        /* to the paragraph its bracket closes */
+        /* to the paragraph its bracket closes (lines of verse or a quotation
+         * on the way belong to the note) */
         int depth = 0, closed = 0;
         for (qr_node *q = p; q && note->n_paras < S_MAX_PARAS; q = qr_node_next(q)) {
-            if (qr_node_get_type(q) != QR_NODE_PARAGRAPH)
+            qr_node_type type = qr_node_get_type(q);
+            if (type != QR_NODE_PARAGRAPH && (q == p || (type != QR_NODE_VERSE &&
+                                                         type != QR_NODE_BLOCK_QUOTE)))
                 return 0;
             depth = S_depth(q, depth, &closed);
             note->n_paras++;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <strings.h>
+
 #include "read.h"
 #include "text_internal.h"
 #include "text_reader.h"
@@ -42,6 +44,23 @@ static int S_width(const reader *r, int i)
     size_t l;
     const char *t = qr_text_line(r, i, &l);
     return qr_text_width(t, l);
+}
+
+/* Whether line i opens a footnote in Gutenberg's conventions: "[1] ",
+ * "[A] ", "[*] " or "[Footnote ": a note, however its lines are set, is
+ * prose (text_notes.c makes it a note). */
+static int S_opens_note(const reader *r, int i)
+{
+    size_t l;
+    const char *t = qr_text_line(r, i, &l);
+    if (l > 10 && strncasecmp(t, "[Footnote ", 10) == 0)
+        return 1;
+    if (l < 4 || t[0] != '[')
+        return 0;
+    size_t k = 1;
+    while (k < l && k < 6 && t[k] != ']' && t[k] != ' ')
+        k++;
+    return k > 1 && k + 1 < l && t[k] == ']' && t[k + 1] == ' ';
 }
 
 /* Whether line i opens with a capital, past quotes, brackets and
@@ -108,7 +127,7 @@ int qr_text_measure(const reader *r)
 const char *qr_text_verse_rule(const reader *r, const block *b, int from)
 {
     int n = b->last - from + 1;
-    if (n < 2 || r->cjk)
+    if (n < 2 || r->cjk || S_opens_note(r, from))
         return NULL;
     int caps = 0, indented = 0, widest = 0, shortest = 1 << 30, indents = 0;
     unsigned char seen[64] = {0};

@@ -242,7 +242,7 @@ static void S_note(pb *b, const qr_node *note, int number)
             continue;
         qr_node_type t = qr_node_get_type(n);
         if (t != QR_NODE_PARAGRAPH && t != QR_NODE_HEADING && t != QR_NODE_CODE_BLOCK &&
-            t != QR_NODE_TABLE_ROW)
+            t != QR_NODE_TABLE_ROW && t != QR_NODE_VERSE_LINE)
             continue;
         if (b->n_fn == b->cap_fn) {
             b->cap_fn = b->cap_fn ? b->cap_fn * 2 : 16;
@@ -259,6 +259,10 @@ static void S_note(pb *b, const qr_node *note, int number)
                             .align = QR_ALIGN_JUSTIFY,
                             .hyphenate = 1,
                             .label = first ? label : NULL};
+        if (t == QR_NODE_VERSE_LINE) { /* verse quoted in a note: a line each, ragged */
+            st.align = QR_ALIGN_LEFT;
+            st.hyphenate = 0;
+        }
         const char *lang = qr_node_effective_lang(b->doc, n);
         if (t == QR_NODE_CODE_BLOCK) {
             size_t len;
