@@ -675,6 +675,22 @@ static void S_text(qr_builder *b, const char *s)
     qr_builder_text(b, s, strlen(s));
 }
 
+/* A new English book titled `title`, b inside its one chapter, after the
+ * chapter's heading (the title again). */
+static qr_doc *S_chapter_doc(const char *title, qr_builder *b)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_meta *m = qr_doc_meta(doc);
+    m->title = title;
+    m->language = "en";
+    qr_builder_init(b, doc);
+    qr_builder_enter(b, QR_NODE_CHAPTER);
+    qr_builder_enter(b, QR_NODE_HEADING);
+    S_text(b, title);
+    qr_builder_leave(b);
+    return doc;
+}
+
 /*
  * A chapter of many notes, short and long (one longer than a page), called
  * from paragraphs of every length: typeset, written, and each note's text
@@ -682,16 +698,8 @@ static void S_text(qr_builder *b, const char *s)
  */
 static void test_notes_on_their_pages(void)
 {
-    qr_doc *doc = qr_doc_new();
-    qr_meta *m = qr_doc_meta(doc);
-    m->title = "Notes";
-    m->language = "en";
     qr_builder b;
-    qr_builder_init(&b, doc);
-    qr_builder_enter(&b, QR_NODE_CHAPTER);
-    qr_builder_enter(&b, QR_NODE_HEADING);
-    S_text(&b, "Notes");
-    qr_builder_leave(&b);
+    qr_doc *doc = S_chapter_doc("Notes", &b);
     const char *filler = "The lamp was trimmed and the glass was wiped before the sun went down. ";
     const int n_notes = 40;
     unsigned seed = 7;
@@ -794,16 +802,8 @@ done:
  */
 static void test_scene_breaks(void)
 {
-    qr_doc *doc = qr_doc_new();
-    qr_meta *m = qr_doc_meta(doc);
-    m->title = "Breaks";
-    m->language = "en";
     qr_builder b;
-    qr_builder_init(&b, doc);
-    qr_builder_enter(&b, QR_NODE_CHAPTER);
-    qr_builder_enter(&b, QR_NODE_HEADING);
-    S_text(&b, "Breaks");
-    qr_builder_leave(&b);
+    qr_doc *doc = S_chapter_doc("Breaks", &b);
     const char *filler = "The lamp was trimmed and the glass was wiped before the sun went down. ";
     unsigned seed = 11;
     for (int i = 0; i < 60; i++) {

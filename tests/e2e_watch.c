@@ -217,28 +217,7 @@ static void test_watch_reuse(void)
     CHECK_INT_EQ(S_kept(log.ptr, 5), total - repeated - 1);
     CHECK(S_same_as_fresh(dir.ptr, fresh.ptr));
 stop:;
-    kill(pid, SIGINT);
-    int status = -1, waited = 0;
-    for (int i = 0; i < 200 && !waited; i++) {
-        waited = waitpid(pid, &status, WNOHANG) == pid;
-        if (!waited) {
-            struct timespec t = {0, 50 * 1000 * 1000};
-            nanosleep(&t, NULL);
-        }
-    }
-    if (!waited) {
-        qt_fail(__FILE__, __LINE__, "watch did not stop on SIGINT");
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    } else {
-        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    }
-    if (qt_verbose()) {
-        qr_buf l = QR_BUF_INIT;
-        qt_read(log.ptr, &l);
-        fprintf(stderr, "%s", l.ptr);
-        qr_buf_release(&l);
-    }
+    qt_stop_watch(pid, log.ptr);
     qr_buf_release(&dir);
     qr_buf_release(&log);
     qr_buf_release(&fresh);

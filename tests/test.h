@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "base/base.h"
 
@@ -90,6 +91,9 @@ uint32_t qt_last_char(const char *p, const char *end);
  * extractor's text: U+00AD and the newline after it are taken out, as a
  * reader's copy does (pdftotext joins only "-"). Returns how many. */
 int qt_join_soft_hyphens(qr_buf *text);
+/* Stops a `quire watch` started as pid with Ctrl-C's signal: it must exit
+ * with status 0 within 10 s; with -v its log (at path log) is shown. */
+void qt_stop_watch(pid_t pid, const char *log);
 
 /*
  * Runs EPUBCheck on path. Returns 0 when its own summary line shows

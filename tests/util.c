@@ -342,3 +342,29 @@ int qt_entries(const char *dir, int *tmp)
     qr_buf_release(&ls);
     return n;
 }
+
+void qt_stop_watch(pid_t pid, const char *log)
+{
+    kill(pid, SIGINT);
+    int status = -1, waited = 0;
+    for (int i = 0; i < 200 && !waited; i++) {
+        waited = waitpid(pid, &status, WNOHANG) == pid;
+        if (!waited) {
+            struct timespec t = {0, 50 * 1000 * 1000};
+            nanosleep(&t, NULL);
+        }
+    }
+    if (!waited) {
+        qt_fail(__FILE__, __LINE__, "watch did not stop on SIGINT");
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    } else {
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    if (qt_verbose()) {
+        qr_buf l = QR_BUF_INIT;
+        qt_read(log, &l);
+        fprintf(stderr, "%s", l.ptr);
+        qr_buf_release(&l);
+    }
+}
