@@ -939,12 +939,12 @@ void qr_para_place_line(const qr_para *p, const qr_line *line, int last, double 
             S_place_frag(p, &p->frags[br->user], x, y, 0, br->ex > 0 ? e : 0, page);
             if (page->n_runs > before)
                 page->runs[page->n_runs - 1].soft_hyphen = 1;
+            if (sx0 >= 0 && p->frags[br->user].strike)
+                sx1 = x + br->width + e * br->ex;
         } else if (br->type == QR_ITEM_GLUE && br->width > 0 && br->stretch < QR_FIL / 2 &&
                    page->n_runs > first_run) {
             /* broken at a word space: the text keeps it */
             page->runs[page->n_runs - 1].space_after = 1;
-            if (sx0 >= 0 && p->frags[br->user].strike)
-                sx1 = x + br->width + e * br->ex;
         }
     }
     if (sx0 >= 0)
