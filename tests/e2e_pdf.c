@@ -390,6 +390,21 @@ static double S_tag_attr(const char *p, const char *end, const char *name)
     return 0;
 }
 
+/* The first `needle` in [p, end), or NULL: strstr() without its ASan
+ * interceptor's measure of the whole rest of the haystack at every call
+ * (quadratic over a long book's pdftotext -bbox output). */
+static const char *S_find(const char *p, const char *end, const char *needle)
+{
+    size_t n = strlen(needle);
+    while (p && p + n <= end) {
+        const char *q = memchr(p, needle[0], (size_t)(end - p) - n + 1);
+        if (!q || memcmp(q, needle, n) == 0)
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
 /*
  * pdftotext -bbox: no word beyond the text block's right edge, but for
  * character protrusion: a word may pass it by at most its last
@@ -419,7 +434,8 @@ static int S_no_ink_past_edge_hang(const char *pdf, double inner, double outer, 
             double xmax = S_tag_attr(p, end, "xMax=\"");
             /* rectos (odd pages) have the inner margin on the left */
             double right = page % 2 == 1 ? width - outer : width - inner;
-            const char *text = end + 1, *text_end = strstr(text, "</word>");
+            const char *text = end + 1,
+                       *text_end = S_find(text, out.ptr + out.len, "</word>");
             uint32_t last = text_end ? qt_last_char(text, text_end) : 0;
             double allow = protrusion ? qt_protrusion_right(last, size) : 0;
             words++;
@@ -464,8 +480,9 @@ static void S_bbox_words_apart(const char *pdf)
     int rc = qt_run(argv, NULL, &out, NULL);
     long words = 0, inside = 0, trailing = 0;
     char first[96] = "";
-    for (const char *p = out.ptr; (p = strstr(p, "<word ")); p++) {
-        const char *t = strchr(p, '>'), *e = t ? strstr(t, "</word>") : NULL;
+    const char *end = out.ptr + out.len;
+    for (const char *p = out.ptr; (p = S_find(p, end, "<word ")); p++) {
+        const char *t = S_find(p, end, ">"), *e = t ? S_find(t, end, "</word>") : NULL;
         if (!e)
             break;
         words++;
