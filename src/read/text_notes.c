@@ -361,7 +361,8 @@ void qr_text_notes(reader *r, qr_node *from)
         qr_text_note(r, first_line, "%d footnotes (a call \"[1]\" and its note)", placed);
     /* the last call first: splitting a text node keeps the offsets of the
      * calls before it */
-    qsort(c.notes, (size_t)c.n_notes, sizeof *c.notes, S_by_call_desc);
+    if (c.n_notes > 1)
+        qsort(c.notes, (size_t)c.n_notes, sizeof *c.notes, S_by_call_desc);
     for (int i = 0; i < c.n_notes; i++)
         if (c.notes[i].call >= 0)
             S_place(r->doc, &c, &c.notes[i]);

@@ -147,7 +147,7 @@ const char *qr_text_verse_rule(const reader *r, const block *b, int from)
             int w = S_width(r, i);
             shortest = w < shortest ? w : shortest;
         }
-    int ragged = shortest * 10 < widest * 7;
+    int ragged = (long long)shortest * 10 < (long long)widest * 7;
     if (n >= 4 && caps * 10 >= n * 9 && ragged)
         return "lines opening with capitals, ragged right";
     /* a verse paragraph needs its lines indented: a block quote indented
