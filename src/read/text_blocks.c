@@ -136,6 +136,18 @@ void qr_text_emit_heading(reader *r, const block *b, int level, int lines, const
     qr_buf_release(&text);
 }
 
+/* Emits s[0..len) of line i as a heading of `level`. */
+static void S_emit_heading_text(reader *r, int i, int level, const char *s, size_t len)
+{
+    while (len > 0 && s[len - 1] == ' ')
+        len--;
+    qr_builder_set_pos(&r->b, r->file, r->lines[i].no);
+    qr_node *h = qr_builder_enter(&r->b, QR_NODE_HEADING);
+    qr_node_set_level(h, level);
+    qr_text_emit_text(r, s, len);
+    qr_builder_leave(&r->b);
+}
+
 /* The typical width of a line, in columns: the 80th percentile. */
 int qr_text_wrap_width(const reader *r)
 {
@@ -224,12 +236,24 @@ void qr_text_build_body(reader *r, block_kind *kinds)
         case B_SKIP:
         case B_TITLE: /* emitted with its heading */
             break;
-        case B_PART:
+        case B_PART: {
+            size_t l;
+            const char *t = qr_text_line(r, b->first, &l);
+            size_t pair = nlines == 1 && !title ? qr_text_heading_pair(t, l) : 0;
             qr_text_open_chapter(r, QR_CHAPTER_PART, 1, r->lines[b->first].no);
-            qr_text_emit_heading(r, b, 1, nlines, title);
             r->in_part = 1;
             last = -1;
+            if (!pair) {
+                qr_text_emit_heading(r, b, 1, nlines, title);
+                break;
+            }
+            /* "Actus Primus. Scoena Prima.": the act's heading, then its
+             * first scene's */
+            S_emit_heading_text(r, b->first, 1, t, pair);
+            qr_text_open_chapter(r, QR_CHAPTER_BODY, 2, r->lines[b->first].no);
+            S_emit_heading_text(r, b->first, 1, t + pair, l - pair);
             break;
+        }
         case B_CHAPTER:
             qr_text_open_chapter(r, QR_CHAPTER_BODY, r->in_part ? 2 : 1, r->lines[b->first].no);
             qr_text_emit_heading(r, b, 1, nlines, title);

@@ -113,6 +113,18 @@ static const struct {
     {"VIERTE", 4},     {"PRIMERO", 1},      {"PRIMERA", 1},     {"SEGUNDO", 2},
     {"SEGUNDA", 2},    {"TERCERO", 3},      {"TERCERA", 3},     {"PRIMO", 1},
     {"PRIMA", 1},      {"SECONDO", 2},      {"TERZO", 3},       {"TERZA", 3},
+    /* Latin ordinals, in the three genders: ACTUS PRIMUS, SCENA PRIMA
+     * (PRIMA above), CAPUT PRIMUM, LIBER DUODECIMUS */
+    {"PRIMUS", 1},     {"PRIMUM", 1},       {"SECUNDUS", 2},    {"SECUNDA", 2},
+    {"SECUNDUM", 2},   {"TERTIUS", 3},      {"TERTIA", 3},      {"TERTIUM", 3},
+    {"QUARTUS", 4},    {"QUARTA", 4},       {"QUARTUM", 4},     {"QUINTUS", 5},
+    {"QUINTA", 5},     {"QUINTUM", 5},      {"SEXTUS", 6},      {"SEXTA", 6},
+    {"SEXTUM", 6},     {"SEPTIMUS", 7},     {"SEPTIMA", 7},     {"SEPTIMUM", 7},
+    {"OCTAVUS", 8},    {"OCTAVA", 8},       {"OCTAVUM", 8},     {"NONUS", 9},
+    {"NONA", 9},       {"NONUM", 9},        {"DECIMUS", 10},    {"DECIMA", 10},
+    {"DECIMUM", 10},   {"UNDECIMUS", 11},   {"UNDECIMA", 11},   {"UNDECIMUM", 11},
+    {"DUODECIMUS", 12}, {"DUODECIMA", 12},  {"DUODECIMUM", 12}, {"ULTIMUS", 0},
+    {"ULTIMA", 0},     {"ULTIMUM", 0},
 };
 
 /* The longest number word at s, ending at a word boundary (not a Latin
@@ -228,16 +240,19 @@ static int S_heading_tail_ok(const char *s, size_t len)
 }
 
 /* The label words of headings, by what they head: English, French, German,
- * Spanish, Italian. */
+ * Spanish, Italian, Latin (the Latin act and scene of early printed plays:
+ * ACTUS, SCENA, SCAENA, SCOENA, SCÆNA). */
 static const char *const part_words[] = {
     "BOOK",  "PART",  "VOLUME", "ACT",  "LIVRE", "PARTIE", "TOME", "ACTE",  "BUCH",
     "TEIL",  "BAND",  "AKT",    "LIBRO", "PARTE", "TOMO",  "ACTO", "ATTO",
+    "ACTUS", "LIBER", "PARS",   "TOMUS", "VOLUMEN",
 };
 static const char *const chapter_words[] = {
     "CHAPTER",  "CHAP.",     "LETTER",   "STAVE",     "SECTION",  "CANTO",   "SCENE",
     "EPISODE",  "FYTTE",     "ADVENTURE", "CHAPITRE", "SC\xC3\x88NE", "LETTRE", "KAPITEL",
     "SZENE",    "ABSCHNITT", "CAP\xC3\x8DTULO", "CAPITULO", "ESCENA", "CARTA", "CAPITOLO",
-    "SCENA",    "LETTERA",
+    "SCENA",    "LETTERA",   "CAPUT",    "CAPITULUM", "SCAENA",   "SCOENA",
+    "SC\xC3\x86NA", "EPISTOLA",
 };
 static const char *const lone_words[] = {
     "PROLOGUE",   "EPILOGUE",   "PREFACE",  "INTRODUCTION", "CONCLUSION", "APPENDIX",
@@ -458,6 +473,27 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
     return QR_HEADING_NONE;
 }
 
+size_t qr_text_heading_pair(const char *s, size_t len)
+{
+    /* "ACT I. SCENE I.", "Actus Primus. Scoena Prima.": a part's label and
+     * number alone, a full stop, then a chapter heading by its words */
+    int value;
+    const char *rule;
+    for (size_t i = 1; i + 2 < len; i++) {
+        if (s[i] != '.' || s[i + 1] != ' ')
+            continue;
+        size_t j = i + 1;
+        while (j < len && s[j] == ' ')
+            j++;
+        if (S_judge(s, i + 1, &value, &rule) == QR_HEADING_PART &&
+            strcmp(rule, "part word and number") == 0 && qr_text_bare_heading(s, i + 1) &&
+            S_judge(s + j, len - j, &value, &rule) == QR_HEADING_CHAPTER &&
+            strcmp(rule, "chapter word and number") == 0)
+            return j;
+    }
+    return 0;
+}
+
 qr_heading_kind qr_text_heading_kind(const char *s, size_t len)
 {
     int value;
@@ -596,7 +632,8 @@ int qr_text_bare_heading(const char *s, size_t len)
 
 /* Whether block k reads as the title under a heading line: one or two short
  * lines, in capitals or title case, not a sentence, not in _italics_ (an
- * address or an epigraph). */
+ * address or an epigraph), not a stage direction ("Enter Laertes and
+ * Ophelia." under a scene's heading). */
 static int S_is_heading_title(reader *r, int k)
 {
     const block *b = &r->blocks[k];
@@ -612,6 +649,8 @@ static int S_is_heading_title(reader *r, int k)
     if (l == 0 || t[0] == '_' || t[0] == '[')
         return 0;
     if (qr_text_dateline(t, l)) /* a letter's dateline: "Vienna, May 4, 1810." */
+        return 0;
+    if (qr_text_stage_word(t, l))
         return 0;
     return S_capitals(t, l) || S_title_words(t, l);
 }
@@ -787,6 +826,8 @@ void qr_text_classify(reader *r, block_kind *kinds)
             qr_text_note(r, r->lines[b->first].no,
                          "a heading the contents does not name: the text wins");
         S_why(r, b, hk == QR_HEADING_PART ? "part heading" : "chapter heading", rule);
+        if (hk == QR_HEADING_PART && nlines == 1 && qr_text_heading_pair(t, l))
+            S_why(r, b, "two headings", "a part's label and number, then a chapter's");
     }
     /* A heading straight followed by a chapter heading groups chapters: a part
      * ("FIRST EPILOGUE" then "CHAPTER I"). */

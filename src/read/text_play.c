@@ -86,6 +86,11 @@ static int S_stage_word(const char *s, size_t len)
     return 0;
 }
 
+int qr_text_stage_word(const char *s, size_t len)
+{
+    return S_stage_word(s, len);
+}
+
 /*
  * A speaker's name run in at the start of line i: one or two capitalised
  * words and a full stop, then the speech, on a line that is indented or

@@ -214,6 +214,10 @@ void qr_text_classify(reader *r, block_kind *kinds);
 /* Whether a heading line is its label and number alone, with no title of
  * its own: "CHAPTER THE FIRST.", "STAVE ONE", "— I —", "BOOK ONE: 1805". */
 int qr_text_bare_heading(const char *s, size_t len);
+/* Where the second of two headings on one line starts, a part's and a
+ * chapter's ("ACT I. SCENE I.", "Actus Primus. Scoena Prima."): the offset
+ * of the chapter's, else 0. */
+size_t qr_text_heading_pair(const char *s, size_t len);
 /* Whether the sentence of block `prev` runs on into block b, a line set
  * after one blank line (a letter's "your friend," over "L. VAN
  * BEETHOVEN."; with `numeral`, b a numeral heading's candidate, "Your"
@@ -264,6 +268,9 @@ void qr_text_letters(reader *r, qr_node *from);
 void qr_text_find_play(reader *r, const block_kind *kinds);
 /* Emits paragraph block k of a play: speeches, speakers, stage directions. */
 void qr_text_emit_play_block(reader *r, const block_kind *kinds, int k);
+/* Whether s opens with a word of the stage ("Enter", "Exit", "Exeunt",
+ * "Manet", "Re-enter"): a stage direction. */
+int qr_text_stage_word(const char *s, size_t len);
 /* Closes the open SPEECH, if any. */
 void qr_text_close_speech(reader *r);
 

@@ -72,6 +72,20 @@ static void test_heading_kind(void)
         {"BOOK FOURTH\xE2\x80\x94TO CONFIDE IS SOMETIMES TO DELIVER", QR_HEADING_PART},
         {"FOREWORD", QR_HEADING_CHAPTER},
         {"Vorwort", QR_HEADING_CHAPTER},
+        /* Latin: the act and scene of early printed plays, the book and
+         * chapter of treatises, ordinals in the three genders */
+        {"Actus Primus. Scoena Prima.", QR_HEADING_PART},
+        {"ACTUS QUARTUS.", QR_HEADING_PART},
+        {"Scena Secunda.", QR_HEADING_CHAPTER},
+        {"Scaena Septima", QR_HEADING_CHAPTER},
+        {"Sc\xC3\xA6na Tertia.", QR_HEADING_CHAPTER},
+        {"LIBER DUODECIMUS", QR_HEADING_PART},
+        {"Caput Primum.", QR_HEADING_CHAPTER},
+        {"Caput IV", QR_HEADING_CHAPTER},
+        {"Prima Pars", QR_HEADING_PART},
+        {"Pars Secunda", QR_HEADING_PART},
+        {"Actus quintus erat", QR_HEADING_NONE},
+        {"scena secunda fuit", QR_HEADING_NONE},
         /* sentences are not headings */
         {"I. The man went home and slept", QR_HEADING_NONE},
         {"19. See Chapter 7, and Chapter 11.", QR_HEADING_NONE},
@@ -340,6 +354,51 @@ static void test_play(void)
     }
 }
 
+/* An invented play in the First Folio's layout, headed in Latin: the
+ * acts group their scenes, and a line with an act's and a scene's heading
+ * is both; a scene's opening "Enter ..." is a stage direction, not the
+ * heading's title. */
+static void test_latin_play(void)
+{
+    qr_error err;
+    int rc;
+    qr_buf text = QR_BUF_INIT;
+    static const char *const heads[] = {"Actus Primus. Scoena Prima.", "Scena Secunda.",
+                                        "Actus Secundus. Scaena Prima.", "Scena Secunda",
+                                        "Scena Tertia.", "Actus Tertius.", "Sc\xC3\xA6na Quarta."};
+    static const char *const abbr[] = {"Luc.", "Bru.", "Cas."};
+    qr_buf_adds(&text, "The Tragedie of Lucius\n\n");
+    for (size_t h = 0; h < QR_ARRAY_LEN(heads); h++) {
+        qr_buf_addf(&text, "%s\n\nEnter Lucius and Brutus.\n\n", heads[h]);
+        for (int i = 0; i < 12; i++)
+            qr_buf_addf(&text, "  %s Speech %d of the scene goes\non over a second line.\n",
+                        abbr[i % 3], i);
+        qr_buf_adds(&text, "\nExeunt.\n\n\n");
+    }
+    char *d = S_dump_of(text.ptr, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "chapter kind=part level=1\n    heading level=1\n      text \"Actus Primus.\"\n"
+                      "  chapter kind=body level=2\n    heading level=1\n"
+                      "      text \"Scoena Prima.\"\n    stage\n"
+                      "      text \"Enter Lucius and Brutus.\"");
+    CHECK_CONTAINS(d, "chapter kind=part level=1\n    heading level=1\n      text \"Actus Secundus.\"\n"
+                      "  chapter kind=body level=2\n    heading level=1\n      text \"Scaena Prima.\"");
+    CHECK_CONTAINS(d, "chapter kind=body level=2\n    heading level=1\n      text \"Scena Secunda\"");
+    /* an act with no scene on its line: its scene follows in its own */
+    CHECK_CONTAINS(d, "chapter kind=part level=1\n    heading level=1\n      text \"Actus Tertius.\"\n"
+                      "    stage\n");
+    CHECK_CONTAINS(d, "heading level=1\n      text \"Sc\xC3\xA6na Quarta.\"");
+    int parts = 0, scenes = 0;
+    for (const char *p = d; (p = strstr(p, "chapter kind=part")) != NULL; p++)
+        parts++;
+    for (const char *p = d; (p = strstr(p, "chapter kind=body level=2")) != NULL; p++)
+        scenes++;
+    CHECK_INT_EQ(parts, 3);
+    CHECK_INT_EQ(scenes, 6);
+    free(d);
+    qr_buf_release(&text);
+}
+
 static void test_verse(void)
 {
     qr_error err;
@@ -418,6 +477,7 @@ void suite_text(void)
     qt_case("text/heading-lines", test_heading_lines);
     qt_case("text/heading-rules-off", test_heading_rules_off);
     qt_case("text/play", test_play);
+    qt_case("text/latin-play", test_latin_play);
     qt_case("text/verse", test_verse);
     qt_case("text/golden-dumps", test_golden);
 }
