@@ -14,17 +14,67 @@
 /* Step 2: Project Gutenberg ---------------------------------------------- */
 
 static const char *S_cased(reader *r, const char *s, size_t len);
+static size_t S_by_word(const char *s, size_t len);
 
+/* "*** START OF THE PROJECT GUTENBERG EBOOK ...", "***START OF THIS
+ * PROJECT GUTENBERG EBOOK ..." */
 static int S_is_start_marker(const char *s, size_t len)
 {
     return qr_text_starts_with(s, len, "***") && qr_text_contains_ci(s, len, "START OF") &&
            qr_text_contains_ci(s, len, "GUTENBERG");
 }
 
+/* The line that ends the old etexts' licence, which stood before the book
+ * (1990s to 2002): "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN
+ * ETEXTS*Ver.04.29.93*END*". */
+static int S_is_small_print_end(const char *s, size_t len)
+{
+    return qr_text_starts_with(s, len, "*END") && qr_text_contains_ci(s, len, "SMALL PRINT");
+}
+
+/* The footer: "*** END OF THE PROJECT GUTENBERG EBOOK ...", or the line
+ * that names the etext's end, over it or alone in old etexts: "End of
+ * (the, this) Project Gutenberg('s) Etext/EBook of ...". */
 static int S_is_end_marker(const char *s, size_t len)
 {
-    return qr_text_starts_with(s, len, "***") && qr_text_contains_ci(s, len, "END OF") &&
-           qr_text_contains_ci(s, len, "GUTENBERG");
+    if (qr_text_starts_with(s, len, "***"))
+        return qr_text_contains_ci(s, len, "END OF") && qr_text_contains_ci(s, len, "GUTENBERG");
+    if (!qr_text_starts_with(s, len, "End of ") && !qr_text_starts_with(s, len, "END OF "))
+        return 0;
+    s += 7;
+    len -= 7;
+    if (qr_text_starts_with_ci(s, len, "the "))
+        s += 4, len -= 4;
+    else if (qr_text_starts_with_ci(s, len, "this "))
+        s += 5, len -= 5;
+    return qr_text_starts_with_ci(s, len, "Project Gutenberg");
+}
+
+/* A line that names the etext itself: "Project Gutenberg's Etext of
+ * Shakespeare's The Tragedie of Hamlet", "The Project Gutenberg EBook of
+ * ...". */
+static int S_names_etext(const char *s, size_t len)
+{
+    return len < 120 && qr_text_contains_ci(s, len, "Project Gutenberg") &&
+           (qr_text_contains_ci(s, len, "Etext") || qr_text_contains_ci(s, len, "EBook"));
+}
+
+/* A note headed by its writer's title in the possessive: "Scanner's
+ * Notes:", "Transcriber's Note:", "Executive Director's Notes:". */
+static int S_notes_label(const char *s, size_t len)
+{
+    for (size_t i = 1; i + 6 < len && i < 40; i++) {
+        if (!(s[i] == '\'' && s[i + 1] == 's' && s[i + 2] == ' ') &&
+            !(s[i - 1] == 's' && s[i] == '\'' && s[i + 1] == ' '))
+            continue;
+        size_t j = i + (s[i + 1] == 's' ? 3 : 2);
+        if (qr_text_starts_with(s + j, len - j, "Note:") ||
+            qr_text_starts_with(s + j, len - j, "Notes:") ||
+            (len == j + 4 && qr_text_starts_with(s + j, len - j, "Note")) ||
+            (len == j + 5 && qr_text_starts_with(s + j, len - j, "Notes")))
+            return isupper((unsigned char)s[0]);
+    }
+    return 0;
 }
 
 /* A header field "Name: value"; returns the value, or NULL. */
@@ -253,6 +303,125 @@ void qr_text_add_creator(qr_meta *m, const char *name, const char *role)
     }
 }
 
+/* The first line at or after i that is not blank. */
+static int S_skip_blank(const reader *r, int i)
+{
+    while (i < r->n_lines && qr_text_blank(r, i))
+        i++;
+    return i;
+}
+
+/* The first line before i that is not blank, or -1. */
+static int S_prev_text(const reader *r, int i)
+{
+    while (--i >= 0 && qr_text_blank(r, i))
+        ;
+    return i;
+}
+
+/*
+ * The metadata of an old etext's header, which has no fields: the book's
+ * title over its by-line over the release date and number, each a line of
+ * its own:
+ *     The Tragedie of Hamlet
+ *     by William Shakespeare
+ *     July, 2000  [Etext #2265]
+ * The title (borrowed, the line's) goes in *title.
+ */
+static void S_old_header(reader *r, int end, const char **title, size_t *title_len)
+{
+    qr_meta *m = qr_doc_meta(r->doc);
+    for (int i = 0; i < end; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        size_t k = 0;
+        while (k + 8 < l && !(t[k] == '[' && (strncasecmp(t + k + 1, "Etext #", 7) == 0 ||
+                                              strncasecmp(t + k + 1, "EBook #", 7) == 0)))
+            k++;
+        if (k + 8 >= l || !isdigit((unsigned char)t[k + 8]))
+            continue;
+        int by = S_prev_text(r, i), ti = by >= 0 ? S_prev_text(r, by) : -1;
+        size_t bl, tl;
+        const char *bt = by >= 0 ? qr_text_line(r, by, &bl) : NULL;
+        const char *tt = ti >= 0 ? qr_text_line(r, ti, &tl) : NULL;
+        size_t w = bt ? S_by_word(bt, bl) : 0;
+        if (!w || !tt || tl > 100 || tt[0] == '*')
+            continue;
+        *title = tt;
+        *title_len = tl;
+        if (!(r->flags & QR_READ_FIRST))
+            return;
+        if (!m->title)
+            m->title = S_cased(r, tt, tl);
+        const char *name = bt + w;
+        size_t nl = bl - w;
+        qr_text_trim_left(&name, &nl);
+        if (m->n_creators == 0 && nl > 0 && nl <= 80)
+            qr_text_add_creator(m, S_cased(r, name, nl), "aut");
+        size_t dl = k;
+        while (dl > 0 && t[dl - 1] == ' ')
+            dl--;
+        if (!m->date && dl > 0)
+            m->date = S_parse_date(r, t, dl);
+        if (!m->source)
+            m->source = qr_arena_printf(qr_doc_arena(r->doc), "https://www.gutenberg.org/ebooks/%d",
+                                        S_digits_value(t + k + 8, l - k - 8));
+        return;
+    }
+}
+
+/*
+ * The etext's own notes that open the book, after the header: its title
+ * line ("Project Gutenberg's Etext of Shakespeare's The Tragedie of
+ * Hamlet"), and notes headed by their writers ("Executive Director's
+ * Notes:", "Scanner's Notes:", "Transcriber's Note:"). They are the
+ * etext's, not the book's, and run to where the book's title (as the
+ * header gives it) stands again on a line of its own: they go to the back
+ * with the header. Where the title does not follow (within 400 lines),
+ * only the etext's title line goes.
+ */
+static void S_etext_notes(reader *r, const char *title, size_t title_len)
+{
+    int i = S_skip_blank(r, r->body_first);
+    if (i >= r->n_lines)
+        return;
+    size_t l;
+    const char *t = qr_text_line(r, i, &l);
+    int names = S_names_etext(t, l);
+    if (!names && !S_notes_label(t, l))
+        return;
+    if (title && title_len > 0) {
+        qr_buf want = QR_BUF_INIT, got = QR_BUF_INIT;
+        qr_text_normalize(title, title_len, &want);
+        int found = -1;
+        for (int j = i + 1; j < r->n_lines && j < i + 400 && found < 0; j++) {
+            if (qr_text_blank(r, j) || !qr_text_blank(r, j - 1) ||
+                (j + 1 < r->n_lines && !qr_text_blank(r, j + 1)))
+                continue;
+            const char *u = qr_text_line(r, j, &l);
+            qr_buf_reset(&got);
+            qr_text_normalize(u, l, &got);
+            if (got.len == want.len && strcmp(got.ptr, want.ptr) == 0)
+                found = j;
+        }
+        qr_buf_release(&want);
+        qr_buf_release(&got);
+        if (found >= 0) {
+            qr_text_note(r, r->lines[i].no,
+                         "the etext's notes, to line %d, before the book's title: "
+                         "moved to the back with the header",
+                         r->lines[found].no - 1);
+            r->body_first = found;
+            return;
+        }
+    }
+    if (names) {
+        while (i < r->n_lines && !qr_text_blank(r, i))
+            i++;
+        r->body_first = i;
+    }
+}
+
 /*
  * Finds the Gutenberg header, its fields, and the book's bounds. Texts
  * without a header are the whole book.
@@ -267,6 +436,14 @@ void qr_text_gutenberg(reader *r)
         const char *t = qr_text_line(r, i, &l);
         if (S_is_start_marker(t, l))
             start = i;
+    }
+    /* an old etext: its header and licence end with the SMALL PRINT */
+    int old = 0;
+    for (int i = 0; i < r->n_lines && i < 800 && start < 0; i++) {
+        size_t l;
+        const char *t = qr_text_line(r, i, &l);
+        if (S_is_small_print_end(t, l))
+            start = i, old = 1;
     }
     for (int i = start < 0 ? 0 : start + 1; i < r->n_lines; i++) {
         size_t l;
@@ -350,6 +527,16 @@ void qr_text_gutenberg(reader *r)
         }
         i = last;
     }
+    const char *title = NULL; /* the book's title as the header gives it */
+    size_t title_len = 0;
+    for (int i = 0; i < fields_end && !title; i++) {
+        size_t l, vl;
+        const char *t = qr_text_line(r, i, &l);
+        if ((title = S_field(t, l, "Title", &vl)) != NULL)
+            title_len = vl;
+    }
+    if (old && !found)
+        S_old_header(r, start, &title, &title_len);
     r->pg = start >= 0 || (found >= 2 && end >= 0) || found >= 2;
     r->body_first = 0;
     r->body_end = r->n_lines;
@@ -377,6 +564,7 @@ void qr_text_gutenberg(reader *r)
             i++;
         r->body_first = i;
     }
+    S_etext_notes(r, title, title_len);
     if (end >= 0) {
         r->body_end = end;
         r->licence_first = end;

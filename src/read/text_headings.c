@@ -61,6 +61,11 @@ static int S_starts_word_ci(const char *s, size_t len, const char *word)
         /* Latin-1 in UTF-8: C3 80-9E upper, +0x20 lower */
         if (i > 0 && (unsigned char)word[i - 1] == 0xC3 && a == b + 0x20)
             continue;
+        /* Latin Extended-A in UTF-8 (the macrons of Ā Ē Ī Ō Ū): C4 and C5,
+         * upper even, lower the next */
+        if (i > 0 && ((unsigned char)word[i - 1] == 0xC4 || (unsigned char)word[i - 1] == 0xC5) &&
+            (b & 1) == 0 && a == b + 1)
+            continue;
         return 0;
     }
     return 1;
@@ -125,6 +130,13 @@ static const struct {
     {"DECIMUM", 10},   {"UNDECIMUS", 11},   {"UNDECIMA", 11},   {"UNDECIMUM", 11},
     {"DUODECIMUS", 12}, {"DUODECIMA", 12},  {"DUODECIMUM", 12}, {"ULTIMUS", 0},
     {"ULTIMA", 0},     {"ULTIMUM", 0},
+    /* ...and with the long vowels marked, as school texts print them:
+     * SCAENA PRĪMA, ACTUS QUĀRTUS */
+    {"PR\xC4\xAAMUS", 1}, {"PR\xC4\xAAMA", 1}, {"PR\xC4\xAAMUM", 1},
+    {"QU\xC4\x80RTUS", 4}, {"QU\xC4\x80RTA", 4}, {"QU\xC4\x80RTUM", 4},
+    {"QU\xC4\xAANTUS", 5}, {"QU\xC4\xAANTA", 5}, {"QU\xC4\xAANTUM", 5},
+    {"OCT\xC4\x80VUS", 8}, {"OCT\xC4\x80VA", 8}, {"OCT\xC4\x80VUM", 8},
+    {"N\xC5\x8CNUS", 9},  {"N\xC5\x8CNA", 9},  {"N\xC5\x8CNUM", 9},
 };
 
 /* The longest number word at s, ending at a word boundary (not a Latin

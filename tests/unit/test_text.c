@@ -84,6 +84,8 @@ static void test_heading_kind(void)
         {"Caput IV", QR_HEADING_CHAPTER},
         {"Prima Pars", QR_HEADING_PART},
         {"Pars Secunda", QR_HEADING_PART},
+        {"SCAENA PR\xC4\xAAMA", QR_HEADING_CHAPTER},
+        {"Actus Qu\xC4\x81rtus", QR_HEADING_PART},
         {"Actus quintus erat", QR_HEADING_NONE},
         {"scena secunda fuit", QR_HEADING_NONE},
         /* sentences are not headings */
@@ -399,6 +401,86 @@ static void test_latin_play(void)
     qr_buf_release(&text);
 }
 
+/* Whether every occurrence of `needle` in d comes after `mark`. */
+static int S_only_after(const char *d, const char *mark, const char *needle)
+{
+    const char *m = strstr(d, mark), *n = strstr(d, needle);
+    return m && n && n > m;
+}
+
+/* An invented etext in the old form (1990s-2002): a header of no fields,
+ * its title, by-line and date over the number, the SMALL PRINT licence
+ * with its enumerations "[1] ... [2]", the etext's own title line and a
+ * scanner's notes before the book, "End of the Project Gutenberg Etext"
+ * after it. */
+static void test_old_header(void)
+{
+    qr_error err;
+    int rc;
+    const char *old =
+        "***The Project Gutenberg's Etext of the Little Book of Quiet Things***\n\n"
+        "Please take a look at the important information in this header.\n\n"
+        "The Little Book of Quiet Things\n\nby Jane Inventa\n\n"
+        "March, 1999  [Etext #9999]\n\n"
+        "***START**THE SMALL PRINT!**FOR PUBLIC DOMAIN ETEXTS**START***\n"
+        "Why is this \"Small Print!\" statement here?  You know: lawyers.\n\n"
+        "LIMITED WARRANTY; DISCLAIMER OF DAMAGES\n"
+        "But for the \"Right of Replacement or Refund\" described below,\n"
+        "[1] the Project disclaims all liability to you, and [2] YOU HAVE\n"
+        "NO REMEDIES FOR NEGLIGENCE.\n\n"
+        "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n\n\n"
+        "Project Gutenberg's Etext of Jane Inventa's The Little Book of Quiet Things\n\n\n"
+        "Scanner's Notes: I have kept the spelling of the printed text.\n\n"
+        "Anything in brackets [] is what I have added.\n\nA. Scanner\n\n"
+        "The Little Book of Quiet Things\n\n"
+        "CHAPTER I\n\nThe first quiet thing is the snow, which falls.\n\n"
+        "CHAPTER II\n\nThe second is the moss, which grows.\n\n\n"
+        "End of the Project Gutenberg Etext of The Little Book of Quiet Things\n";
+    char *d = S_dump_of(old, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "title \"The Little Book of Quiet Things\"\ncreator aut \"Jane Inventa\"");
+    CHECK_CONTAINS(d, "date \"1999-03\"");
+    CHECK_CONTAINS(d, "source \"https://www.gutenberg.org/ebooks/9999\"");
+    /* the book opens with its title; the header, the licence, the etext's
+     * notes and its footer are all at the back, in order, and no note is
+     * read in the licence */
+    CHECK_CONTAINS(d, "document\n  chapter kind=front level=1\n    paragraph role=title-page\n"
+                      "      text \"The Little Book of Quiet Things\"\n"
+                      "  chapter kind=body level=1\n    heading level=1\n      text \"CHAPTER I\"");
+    static const char *const back[] = {"Please take a look", "Why is this", "*END*THE SMALL PRINT",
+                                       "Scanner's Notes", "A. Scanner", "End of the Project"};
+    for (size_t i = 0; i < QR_ARRAY_LEN(back); i++)
+        if (!S_only_after(d, "chapter kind=back", back[i]))
+            qt_fail(__FILE__, __LINE__, "\"%s\" is not in the back matter", back[i]);
+    CHECK(!strstr(d, "\n      note\n") && !strstr(d, " note\n"));
+    free(d);
+
+    /* without the book's title after them, notes stay: only the etext's
+     * title line goes */
+    qr_buf text = QR_BUF_INIT;
+    qr_buf_adds(&text, old);
+    char *at = strstr(text.ptr, "The Little Book of Quiet Things\n\nCHAPTER I");
+    memcpy(at, "Some Other Title of Its Own    ", 31);
+    d = S_dump_of(text.ptr, &rc, &err);
+    CHECK(!S_only_after(d, "chapter kind=back", "Scanner's Notes"));
+    CHECK(S_only_after(d, "chapter kind=back", "Project Gutenberg's Etext of Jane"));
+    free(d);
+    qr_buf_release(&text);
+
+    /* the later form: "*** START OF THIS PROJECT GUTENBERG EBOOK", and the
+     * line over the END marker, "End of Project Gutenberg's ...", is the
+     * footer's */
+    d = S_dump_of("The Project Gutenberg EBook of Moss, by Jane Inventa\n\nTitle: Moss\n\n"
+                  "Author: Jane Inventa\n\n*** START OF THIS PROJECT GUTENBERG EBOOK MOSS ***\n\n"
+                  "Moss\n\nCHAPTER I\n\nIt grows.\n\nCHAPTER II\n\nIt grows still.\n\n\n"
+                  "End of Project Gutenberg's Moss, by Jane Inventa\n\n"
+                  "*** END OF THIS PROJECT GUTENBERG EBOOK MOSS ***\n\nThe licence.\n",
+                  &rc, &err);
+    CHECK(S_only_after(d, "chapter kind=back", "End of Project Gutenberg"));
+    CHECK(S_only_after(d, "It grows still.", "chapter kind=back"));
+    free(d);
+}
+
 static void test_verse(void)
 {
     qr_error err;
@@ -478,6 +560,7 @@ void suite_text(void)
     qt_case("text/heading-rules-off", test_heading_rules_off);
     qt_case("text/play", test_play);
     qt_case("text/latin-play", test_latin_play);
+    qt_case("text/old-header", test_old_header);
     qt_case("text/verse", test_verse);
     qt_case("text/golden-dumps", test_golden);
 }
