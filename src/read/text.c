@@ -7,8 +7,10 @@
  *   1. check the bytes (UTF-8, no NUL or control characters) and split lines
  *      (LF, CRLF or CR; a BOM is skipped);
  *   2. recognise a Project Gutenberg header: metadata from its fields, the
- *      book between the "*** START" and "*** END" markers, the licence after
- *      the end marker kept as back matter, unedited;
+ *      book between the "*** START" and "*** END" markers (in old etexts,
+ *      after the SMALL PRINT licence and before "End of the Project
+ *      Gutenberg Etext"), the header and the licence kept as back matter,
+ *      unedited;
  *   3. group lines into blocks (runs of non-blank lines) and find a printed
  *      table of contents, which is dropped from the body: its entries tell
  *      which later lines are headings, and the EPUB's navigation is made
