@@ -187,6 +187,14 @@ static const struct corpus_case {
      {{"Actus ", 2}, {"Scena ", 3}, {"Scoena ", 1}},
      {"Actus Primus.", "Scoena Prima.", "Scena Tertia", "Actus Secundus."},
      {0, 0}, 0, {0, 0, 0}, NULL, 378},
+    /* an etext of 2001 in the old form: fields in the header, the SMALL
+     * PRINT before the book ("*END THE SMALL PRINT!"), a producer's credit
+     * "This etext was produced from ...", "End of Project Gutenberg Etext
+     * of ..." at the end; 32 chapters "CHAPTER I:  DISCUSSION AND BED" */
+    {"news-from-nowhere", "tests/corpus/news-from-nowhere.txt", 1,
+     {{"CHAPTER ", 32}},
+     {"CHAPTER I: DISCUSSION AND BED", "CHAPTER XXXII: THE FEAST\xE2\x80\x99S BEGINNING\xE2\x80\x94THE END"},
+     {0, 0}, 0, {0, 0, 0}, NULL, 0},
     {"paradise-lost", "tests/corpus/paradise-lost.txt", 1,
      {{"Book ", 12}},
      {"Book I", "Book XII"},
@@ -245,8 +253,14 @@ static const struct corpus_case *current;
 static size_t S_body_start(const qr_buf *src)
 {
     const char *start = strstr(src->ptr, "*** START OF");
-    if (!start)
-        start = strstr(src->ptr, "*END*THE SMALL PRINT");
+    /* "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*",
+     * "*END THE SMALL PRINT! ..." */
+    for (const char *p = src->ptr; !start && (p = strstr(p, "\n*END")) != NULL; p++) {
+        const char *nl = strchr(p + 1, '\n');
+        const char *sp = strstr(p, "SMALL PRINT");
+        if (sp && (!nl || sp < nl))
+            start = p + 1;
+    }
     const char *body = start ? strchr(start, '\n') : NULL;
     const char *s0 = src->ptr + (strncmp(src->ptr, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0);
     if (!body && strncmp(s0, "Title:", 6) == 0) {

@@ -221,8 +221,11 @@ size_t qt_past_credits(const char *s, size_t len, size_t at)
     size_t i = at;
     while (i < len && (s[i] == '\n' || s[i] == '\r' || s[i] == ' '))
         i++;
-    static const char *const credits[] = {"Produced by", "E-text prepared by",
-                                          "Etext prepared by", "Transcribed by", "Digitized by"};
+    static const char *const credits[] = {"Produced by",         "E-text prepared by",
+                                          "Etext prepared by",   "Transcribed by",
+                                          "Digitized by",        "This etext was produced",
+                                          "This etext was prepared", "This eBook was produced",
+                                          "This eBook was prepared"};
     int found = 0;
     for (size_t k = 0; k < QR_ARRAY_LEN(credits) && !found; k++)
         found = len - i >= strlen(credits[k]) &&

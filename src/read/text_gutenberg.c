@@ -50,6 +50,25 @@ static int S_is_end_marker(const char *s, size_t len)
     return qr_text_starts_with_ci(s, len, "Project Gutenberg");
 }
 
+/* "This etext was produced ...", "This eBook was prepared ...": a credit. */
+static int S_etext_credit(const char *s, size_t len)
+{
+    static const char *const what[] = {"etext", "e-text", "ebook", "e-book"};
+    static const char *const done[] = {"produced", "prepared", "transcribed", "scanned"};
+    if (!qr_text_starts_with(s, len, "This "))
+        return 0;
+    s += 5, len -= 5;
+    for (size_t i = 0; i < QR_ARRAY_LEN(what); i++) {
+        size_t wl = strlen(what[i]);
+        if (!qr_text_starts_with_ci(s, len, what[i]) || !qr_text_starts_with(s + wl, len - wl, " was "))
+            continue;
+        for (size_t j = 0; j < QR_ARRAY_LEN(done); j++)
+            if (qr_text_starts_with(s + wl + 5, len - wl - 5, done[j]))
+                return 1;
+    }
+    return 0;
+}
+
 /* A line that names the etext itself: "Project Gutenberg's Etext of
  * Shakespeare's The Tragedie of Hamlet", "The Project Gutenberg EBook of
  * ...". */
@@ -512,12 +531,14 @@ void qr_text_gutenberg(reader *r)
             continue;
         }
         last_field = last > last_field ? last : i > last_field ? i : last_field;
-        /* the ebook number: "[EBook #2701]", "[eBook #2600]" */
+        /* the ebook number: "[EBook #2701]", "[eBook #2600]", "[Etext #3261]" */
         for (int j = i; j <= last; j++) {
             size_t jl;
             const char *jt = qr_text_line(r, j, &jl);
             for (size_t k = 0; k + 7 < jl; k++) {
-                if (strncasecmp(jt + k, "ebook #", 7) == 0 && isdigit((unsigned char)jt[k + 7]) &&
+                if ((strncasecmp(jt + k, "ebook #", 7) == 0 ||
+                     strncasecmp(jt + k, "etext #", 7) == 0) &&
+                    isdigit((unsigned char)jt[k + 7]) &&
                     !m->source && (r->flags & QR_READ_FIRST)) {
                     int num = S_digits_value(jt + k + 7, jl - k - 7);
                     m->source = qr_arena_printf(qr_doc_arena(r->doc),
@@ -548,8 +569,9 @@ void qr_text_gutenberg(reader *r)
     else if (last_field >= 0)
         r->body_first = last_field + 1;
     /* The producers' credit that opens the book ("Produced by ...",
-     * "E-text prepared by ...") is the header's, not the book's: it goes
-     * to the back with it. */
+     * "E-text prepared by ...", "This etext was produced from the 1908
+     * edition by ...") is the header's, not the book's: it goes to the
+     * back with it. */
     int i = r->body_first;
     while (i < r->n_lines && qr_text_blank(r, i))
         i++;
@@ -559,7 +581,7 @@ void qr_text_gutenberg(reader *r)
                qr_text_starts_with_ci(ct, cl, "E-text prepared by") ||
                qr_text_starts_with_ci(ct, cl, "Etext prepared by") ||
                qr_text_starts_with_ci(ct, cl, "Transcribed by") ||
-               qr_text_starts_with_ci(ct, cl, "Digitized by"))) {
+               qr_text_starts_with_ci(ct, cl, "Digitized by") || S_etext_credit(ct, cl))) {
         while (i < r->n_lines && !qr_text_blank(r, i))
             i++;
         r->body_first = i;
