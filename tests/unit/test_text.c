@@ -467,6 +467,23 @@ static void test_old_header(void)
     free(d);
     qr_buf_release(&text);
 
+    /* a header with fields, "*END THE SMALL PRINT!" (a space), and the
+     * credit "This etext was produced from ..." after it */
+    d = S_dump_of("Title: Moss\n\nAuthor: Jane Inventa\n\n"
+                  "Release Date: June, 2002  [Etext #3261]\n\n"
+                  "***START**THE SMALL PRINT!**FOR PUBLIC DOMAIN ETEXTS**START***\n"
+                  "[1] the Project disclaims all liability to you.\n\n"
+                  "*END THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.12.12.00*END*\n\n"
+                  "This etext was produced from the 1908 edition by A. Scanner.\n\n"
+                  "MOSS\n\nCHAPTER I\n\nIt grows.\n\nCHAPTER II\n\nIt grows still.\n",
+                  &rc, &err);
+    CHECK_CONTAINS(d, "source \"https://www.gutenberg.org/ebooks/3261\"");
+    CHECK_CONTAINS(d, "document\n  chapter kind=front level=1\n    paragraph role=title-page\n"
+                      "      text \"MOSS\"");
+    CHECK(S_only_after(d, "chapter kind=back", "This etext was produced"));
+    CHECK(S_only_after(d, "chapter kind=back", "the Project disclaims"));
+    free(d);
+
     /* the later form: "*** START OF THIS PROJECT GUTENBERG EBOOK", and the
      * line over the END marker, "End of Project Gutenberg's ...", is the
      * footer's */
