@@ -214,6 +214,8 @@ void qr_pb_free_blocks(pb *b)
     b->n_fnl = 0;
     b->n_notes = 0;
     b->n_note_nodes = 0;
+    b->head_note = 0;
+    b->head_fnl = 0;
 }
 
 /* Lines a block takes on the grid. */
@@ -769,8 +771,13 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
         }
         case QR_NODE_HEADING: {
             it.ev = QR_EV_EXIT;
-            if (qr_node_level(n) <= 1 && n == qr_chapter_heading(chapter))
-                break; /* the chapter's own title: set by the opening */
+            if (qr_node_level(n) <= 1 && n == qr_chapter_heading(chapter)) {
+                /* the chapter's own title: set by the opening, its notes
+                 * first at the foot of the opening page */
+                b->head_note = S_notes_of(b, n);
+                b->head_fnl = b->n_fnl;
+                break;
+            }
             if (b->n_blocks > 0)
                 S_block(b, PB_BLANK, NULL);
             pblock *bl = S_block(b, PB_SUBHEAD, n);

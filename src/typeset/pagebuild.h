@@ -69,6 +69,10 @@ typedef struct pb {
     size_t n_notes, cap_notes;
     const qr_node **note_nodes; /* the chapter's NOTEs, by number - 1 */
     size_t n_note_nodes, cap_note_nodes;
+    /* the notes the chapter's own heading calls (set at its opening): the
+     * first one's number (0: none), and the footnote line theirs end at */
+    int head_note;
+    size_t head_fnl;
     /* S_mark_runs: the paragraph and fragment of the last note call found */
     const qr_para *mark_para;
     size_t mark_frag;

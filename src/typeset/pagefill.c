@@ -362,6 +362,7 @@ static double S_place_centred(pb *b, qr_page *page, size_t page_index, const qr_
                               double y)
 {
     qr_para_style st = {.face = face, .size = size, .align = QR_ALIGN_CENTER};
+    st.note_first = h ? b->head_note : 0; /* its notes' calls */
     pblock bl;
     memset(&bl, 0, sizeof bl);
     bl.width = b->measure * width;
@@ -860,7 +861,8 @@ static void S_flow(pb *b, const char *chapter_title, int first)
      * is full (a part's own page, with text under the part heading) */
     size_t first_index = lay->n_pages - 1 + (first >= full);
     pos start = {0, 0};
-    size_t fn_from = 0, fn_pend = 0, fl = NO_FLOAT;
+    /* the notes the heading calls are owed from the first page */
+    size_t fn_from = 0, fn_pend = b->head_fnl, fl = NO_FLOAT;
     int cap = full - first, row0 = first, carry = 0;
     /* a chapter's end flushes the figures still waiting */
     while (start.block < b->n_blocks || fn_from < b->n_fnl || fl != NO_FLOAT) {
@@ -955,6 +957,8 @@ void qr_pb_chapter(pb *b, const qr_node *ch)
     qr_page *page = qr_pb_new_page(b, t, 1);
     size_t pi = lay->n_pages - 1;
     int first = 0;
+    /* the blocks first: the heading's notes are numbered before the text's */
+    qr_pb_collect_blocks(b, ch);
     if (kind == QR_CHAPTER_PART && h) {
         double y = b->opt->top + b->text_h / 3;
         qr_pb_outline(b, t, 1, y - o->font_size * 2);
@@ -989,7 +993,6 @@ void qr_pb_chapter(pb *b, const qr_node *ch)
             qr_pb_outline(b, w.ptr, qr_node_level(ch), b->y0 - o->font_size);
         qr_buf_release(&w);
     }
-    qr_pb_collect_blocks(b, ch);
     if (b->n_blocks > 0)
         S_flow(b, t, first);
     qr_pb_free_blocks(b);
