@@ -242,34 +242,70 @@ static void S_set(reader *r, qr_node *p, qr_para_role role, const char *text, in
                  l > 50 ? "..." : "");
 }
 
-/* The roles in one chapter's blocks. */
-static void S_chapter(reader *r, qr_node *ch, int *counts)
+/* A line in capitals that ends a letter: `last`, the piece's last
+ * paragraph, short, a name's shape, after the letter's text (a long
+ * paragraph). Only a letter has one: a caps line closing a piece that did
+ * not open as a letter is its next document's heading ("LOG OF THE
+ * SHIP." before a break). */
+static void S_letter_end(reader *r, qr_node *last, int letter, int *counts, qr_buf *t, qr_buf *u)
+{
+    if (!letter || !last || qr_node_get_type(last) != QR_NODE_PARAGRAPH || !qr_node_prev(last) ||
+        qr_node_get_type(qr_node_prev(last)) != QR_NODE_PARAGRAPH)
+        return;
+    S_text(last, t);
+    S_text(qr_node_prev(last), u);
+    if (S_name_like(t->ptr, t->len) && S_capitals(t->ptr, t->len) && S_words(t->ptr, t->len) <= 4 &&
+        S_width(u->ptr, u->len) > S_SHORT)
+        S_set(r, last, QR_PARA_SIGNATURE, t->ptr, counts);
+}
+
+/* Whether the chapter opens as a letter: a dateline or a salutation among
+ * its first short paragraphs, before its text. */
+static int S_opens_as_letter(qr_node *ch, qr_buf *t)
+{
+    int k = 0;
+    for (qr_node *n = qr_node_first_child(ch); n && k < 6; n = qr_node_next(n)) {
+        if (qr_node_get_type(n) != QR_NODE_PARAGRAPH)
+            continue;
+        k++;
+        S_text(n, t);
+        if (qr_text_dateline(t->ptr, t->len) || S_salutation(t->ptr, t->len))
+            return 1;
+        if (S_width(t->ptr, t->len) > S_SHORT)
+            return 0;
+    }
+    return 0;
+}
+
+/* The roles in one chapter's blocks (`last`: the book's last chapter). In
+ * a book of letters (`letters`: most chapters open as one), a piece under
+ * a heading is a letter; else, and after a break, a piece is one when it
+ * opens as one. */
+static void S_chapter(reader *r, qr_node *ch, int letters, int last, int *counts)
 {
     qr_buf t = QR_BUF_INIT, u = QR_BUF_INIT;
     /* the letter's opening: after a boundary, its short lines, then its text */
     int boundary = 1, run = 0;
+    int letter = letters; /* the piece read is a letter */
     qr_node *prev = NULL; /* the block before, or NULL */
     for (qr_node *n = qr_node_first_child(ch); n; prev = n, n = qr_node_next(n)) {
         qr_node_type type = qr_node_get_type(n);
         if (type != QR_NODE_PARAGRAPH) {
             boundary = type == QR_NODE_HEADING || type == QR_NODE_SCENE_BREAK;
             run = 0;
-            /* a line in capitals that ends a letter before a break */
-            if (type == QR_NODE_SCENE_BREAK && prev &&
-                qr_node_get_type(prev) == QR_NODE_PARAGRAPH && qr_node_prev(prev) &&
-                qr_node_get_type(qr_node_prev(prev)) == QR_NODE_PARAGRAPH) {
-                S_text(prev, &t);
-                S_text(qr_node_prev(prev), &u);
-                if (S_name_like(t.ptr, t.len) && S_capitals(t.ptr, t.len) &&
-                    S_words(t.ptr, t.len) <= 4 && S_width(u.ptr, u.len) > S_SHORT)
-                    S_set(r, prev, QR_PARA_SIGNATURE, t.ptr, counts);
+            /* a piece ends before a break or a heading */
+            if (boundary) {
+                S_letter_end(r, prev, letter, counts, &t, &u);
+                letter = type == QR_NODE_HEADING && letters;
             }
             continue;
         }
         S_text(n, &t);
         size_t w = S_width(t.ptr, t.len);
-        if (qr_text_dateline(t.ptr, t.len))
+        if (qr_text_dateline(t.ptr, t.len)) {
             S_set(r, n, QR_PARA_DATELINE, t.ptr, counts);
+            letter = 1;
+        }
         /* the signature: the sentence before runs into it */
         if (prev && qr_node_get_type(prev) == QR_NODE_PARAGRAPH && S_name_like(t.ptr, t.len) &&
             qr_node_para_role(n) == QR_PARA_PROSE) {
@@ -302,8 +338,10 @@ static void S_chapter(reader *r, qr_node *ch, int *counts)
                 if (qr_node_para_role(q) != QR_PARA_PROSE)
                     continue;
                 S_text(q, &u);
-                if (S_salutation(u.ptr, u.len))
+                if (S_salutation(u.ptr, u.len)) {
                     S_set(r, q, QR_PARA_SALUTATION, u.ptr, counts);
+                    letter = 1;
+                }
                 break;
             }
             run = 0;
@@ -311,6 +349,11 @@ static void S_chapter(reader *r, qr_node *ch, int *counts)
         /* a paragraph ending with a colon introduces a letter */
         boundary = S_last(t.ptr, t.len) == ':';
     }
+    /* and at the chapter's end, but for the book's where the piece is no
+     * letter by the book's habit: its last line in capitals closes the
+     * book ("THE END") */
+    if (!last || letters)
+        S_letter_end(r, prev, letter, counts, &t, &u);
     qr_buf_release(&t);
     qr_buf_release(&u);
 }
@@ -382,9 +425,24 @@ void qr_text_letters(reader *r, qr_node *from)
         qr_text_note(r, ln, "the book's own title page: %d lines, centred",
                      counts[QR_PARA_TITLE_PAGE]);
     }
+    /* a book of letters: most of its chapters open as one */
+    int chapters = 0, opening = 0;
+    qr_buf t = QR_BUF_INIT;
+    for (qr_node *ch = from; ch; ch = qr_node_next(ch))
+        if (qr_node_chapter_kind(ch) == QR_CHAPTER_BODY) {
+            chapters++;
+            opening += S_opens_as_letter(ch, &t);
+        }
+    qr_buf_release(&t);
+    int letters = chapters >= 3 && opening * 2 > chapters;
+    qr_node *end = NULL; /* the book's last chapter */
     for (qr_node *ch = from; ch; ch = qr_node_next(ch))
         if (qr_node_chapter_kind(ch) != QR_CHAPTER_BACK)
-            S_chapter(r, ch, counts);
+            end = ch;
+    for (qr_node *ch = from; ch; ch = qr_node_next(ch))
+        if (qr_node_chapter_kind(ch) != QR_CHAPTER_BACK)
+            S_chapter(r, ch, letters && qr_node_chapter_kind(ch) == QR_CHAPTER_BODY, ch == end,
+                      counts);
     if (counts[QR_PARA_DATELINE] + counts[QR_PARA_SALUTATION] + counts[QR_PARA_SIGNATURE] > 0) {
         int ln = 0;
         if (from)

@@ -1,5 +1,6 @@
 /* test_text.c: the plain-text reader: its pieces, its errors, and golden
  * dumps of the document model for the fixtures in tests/golden/. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../test.h"
@@ -544,6 +545,52 @@ static void test_verse(void)
     free(d);
 }
 
+/* A caps line that opens a document within the book (a ship's log before
+ * a break) is no signature; a letter's, after its dateline and
+ * salutation, is. */
+static const char S_log[] =
+    "The Voyage\n"
+    "\n"
+    "CHAPTER I\n"
+    "\n"
+    "_Later._--By the kindness of the harbour master I have been permitted to\n"
+    "look over the papers found on board, and I send you a copy of them here,\n"
+    "since there is no reason to keep them back from the readers of this paper.\n"
+    "\n"
+    "                         THE CAPTAIN'S BOOK.\n"
+    "\n"
+    "\n"
+    "_Written at sea._\n"
+    "\n"
+    "On the first day we sailed at noon with a fair wind and a full hold, and\n"
+    "the crew of five in good heart, though the mate said the cargo was strange.\n"
+    "\n"
+    "       *       *       *       *       *\n"
+    "\n"
+    "Whitby, 9 August.\n"
+    "\n"
+    "My dear Lucy,\n"
+    "\n"
+    "I have read the papers, and they frighten me more than I can say, for the\n"
+    "captain wrote them as a man writes who knows that he will not be believed.\n"
+    "\n"
+    "                                            MINA HARKER.\n"
+    "\n"
+    "       *       *       *       *       *\n"
+    "\n"
+    "The next day the storm came in from the sea before the boats were home.\n";
+
+static void test_signature_ends_letter(void)
+{
+    qr_error err;
+    int rc;
+    char *d = S_dump_of(S_log, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "    paragraph\n      text \"THE CAPTAIN\xE2\x80\x99S BOOK.\"");
+    CHECK_CONTAINS(d, "    paragraph role=signature\n      text \"MINA HARKER.\"");
+    free(d);
+}
+
 /* Golden dumps: tests/golden/NAME.txt read as a book dumps as NAME.dump. */
 static int S_make_dump(const char *name, const qr_buf *in, qr_buf *got)
 {
@@ -579,5 +626,6 @@ void suite_text(void)
     qt_case("text/latin-play", test_latin_play);
     qt_case("text/old-header", test_old_header);
     qt_case("text/verse", test_verse);
+    qt_case("text/signature-ends-letter", test_signature_ends_letter);
     qt_case("text/golden-dumps", test_golden);
 }
