@@ -58,6 +58,8 @@ void qr_text_normalize(const char *s, size_t len, qr_buf *out)
     size_t start = out->len;
     int space = 0;
     qr_text_trim_left(&s, &len);
+    /* a note's call is no part of a title: "TO ZELTER.[1]" */
+    len -= qr_text_note_call(s, len);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         /* a period ending a word: "EXTRACTS. (Supplied" is "EXTRACTS (Supplied" */
@@ -100,8 +102,37 @@ int qr_text_entry_like(const char *s, size_t len)
     return len > 0 && isdigit((unsigned char)s[len - 1]);
 }
 
+/* Whether s[0..len) qualifies a contents' title: "OF VOLUME II", "OF THE
+ * FIRST VOLUME", "TO VOL. II": a short phrase after "of" or "to", every
+ * word of it capitalised or a number, as a title is set. */
+static int S_contents_qualifier(const char *s, size_t len)
+{
+    if (len < 4 || len > 32 || s[0] != ' ')
+        return 0;
+    s++;
+    len--;
+    if (strncasecmp(s, "OF ", 3) != 0 && strncasecmp(s, "TO ", 3) != 0)
+        return 0;
+    int words = 0;
+    for (size_t i = 3; i < len;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i == len)
+            break;
+        unsigned char c = (unsigned char)s[i];
+        int minor = strncasecmp(s + i, "THE ", 4) == 0 && islower(c);
+        if (!(isupper(c) || isdigit(c) || minor))
+            return 0;
+        words++;
+        while (i < len && s[i] != ' ')
+            i++;
+    }
+    return words >= 1 && words <= 4;
+}
+
 /* The title of a contents list, in the languages read: CONTENTS, TABLE DES
- * MATIÈRES, INHALT, ÍNDICE, INDICE. */
+ * MATIÈRES, INHALT, ÍNDICE, INDICE; in English with what it lists
+ * ("CONTENTS OF VOLUME II."). */
 static int S_is_contents_title(const char *s, size_t len)
 {
     static const char *const titles[] = {
@@ -110,9 +141,14 @@ static int S_is_contents_title(const char *s, size_t len)
     };
     while (len > 0 && (s[len - 1] == '.' || s[len - 1] == ':'))
         len--;
-    for (size_t k = 0; k < QR_ARRAY_LEN(titles); k++)
-        if (len == strlen(titles[k]) && strncasecmp(s, titles[k], len) == 0)
+    for (size_t k = 0; k < QR_ARRAY_LEN(titles); k++) {
+        size_t tl = strlen(titles[k]);
+        if (len == tl && strncasecmp(s, titles[k], len) == 0)
             return 1;
+        if (k < 2 && len > tl && strncasecmp(s, titles[k], tl) == 0 &&
+            S_contents_qualifier(s + tl, len - tl))
+            return 1;
+    }
     return 0;
 }
 
@@ -170,6 +206,25 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
             break;
         if (k > title && b->gap >= 3)
             grouped = 1;
+        /* ...a list whose every line reads as an entry ("315. To Zelter"),
+         * or the title under such a heading ("THIRD PART." over "LIFE'S
+         * TROUBLES AND CLOSE"): a short block straight after it */
+        if (grouped && !entry_like && k > title) {
+            int listed = 1;
+            for (int i = b->first; i <= b->last && listed; i++) {
+                size_t l;
+                const char *t = qr_text_line(r, i, &l);
+                listed = qr_text_entry_like(t, l);
+            }
+            entry_like = listed && b->last > b->first;
+        }
+        if (grouped && !entry_like && k > title && kinds[k - 1] == B_SKIP && b->gap < 3 &&
+            b->last - b->first < 3) {
+            size_t pl;
+            const char *pt = qr_text_line(r, r->blocks[k - 1].last, &pl);
+            entry_like = r->blocks[k - 1].first == r->blocks[k - 1].last &&
+                         qr_text_heading_kind(pt, pl) != QR_HEADING_NONE;
+        }
         if (grouped && !entry_like)
             break;
         /* a block with a line as wide as the text's, none of which reads as
@@ -190,7 +245,8 @@ void qr_text_find_contents(reader *r, block_kind *kinds)
             qr_text_block_joined(r, b, &r->tmp);
             qr_buf key = QR_BUF_INIT;
             qr_text_normalize(r->tmp.ptr, r->tmp.len, &key);
-            int again = strcmp(key.ptr, r->entries[0]) == 0;
+            /* the first entry's heading: "41." for "41. To the Editor" */
+            int again = qr_text_entry_matches(key.ptr, key.len, 0, r->entries[0]);
             qr_buf_release(&key);
             if (again)
                 break;

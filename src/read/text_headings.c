@@ -276,6 +276,7 @@ static const char *const lone_words[] = {
 };
 
 #define S_RULE_LONE_WORD "word that heads a piece"
+#define S_RULE_INITIALS "a name's initials, not a numeral and a title"
 
 /* Matches "WORD NUMBER tail" with WORD in upper or capitalised case. */
 static int S_word_number(const char *s, size_t len, const char *word)
@@ -436,8 +437,9 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
             return QR_HEADING_CHAPTER;
         }
     }
-    /* a lone numeral, maybe between dashes: "II.", "— I —", "3." */
-    size_t a = 0, e = len;
+    /* a lone numeral, maybe between dashes: "II.", "— I —", "3."; a note's
+     * call after it is no part of it ("272.[1]") */
+    size_t a = 0, e = len - qr_text_note_call(s, len);
     for (size_t d; (d = S_decoration(s + a, e - a)) > 0;)
         a += d;
     while (a < e && s[a] == ' ')
@@ -456,7 +458,7 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
     if (e > a) {
         int lv;
         size_t m = S_number(s + a, e - a, &roman, &lv);
-        int decorated = a > 0 || e < len;
+        int decorated = a > 0 || e < len; /* a bare figure is a page's number */
         if (m == e - a && (roman ? isupper((unsigned char)s[a]) : isdigit((unsigned char)s[a])) &&
             (roman || decorated) && lv > 0) {
             *value = lv;
@@ -470,6 +472,12 @@ static qr_heading_kind S_judge(const char *s, size_t len, int *value, const char
         n + 2 < len && s[n] == '.' && s[n + 1] == ' ') {
         const char *t = s + n + 2;
         size_t tl = len - n - 2;
+        /* "L. V. BEETHOVEN.": a letter and a full stop over another are a
+         * name's initials, not a numeral and its title */
+        if (n == 1 && tl >= 2 && isupper((unsigned char)t[0]) && t[1] == '.') {
+            *rule = S_RULE_INITIALS;
+            return QR_HEADING_NONE;
+        }
         if (S_capitals(t, tl)) {
             *rule = "numeral and title in capitals";
             return QR_HEADING_CHAPTER;
@@ -537,13 +545,21 @@ static int S_is_break_line(const reader *r, const block *b)
 }
 
 /*
- * Whether a heading's normalised text `key` is the contents entry: the
- * same, or, for a one-word heading in capitals, the entry's first word
+ * Whether a heading's normalised text `key` (len bytes; `capitals`: in
+ * capitals) is the contents entry: the
+ * same; for a heading that is a number alone, an entry opening with that
+ * number ("217." for "217. To the Same": the contents' own shorthand for
+ * its title); or, for a one-word heading in capitals, the entry's first word
  * ("EXTRACTS." for "EXTRACTS (Supplied by a Sub-Sub-Librarian).").
  */
-static int S_entry_matches(const char *key, size_t len, int capitals, const char *entry)
+int qr_text_entry_matches(const char *key, size_t len, int capitals, const char *entry)
 {
     if (strcmp(key, entry) == 0)
+        return 1;
+    size_t d = 0;
+    while (d < len && isdigit((unsigned char)key[d]))
+        d++;
+    if (d > 0 && d == len && strncmp(key, entry, len) == 0 && entry[len] == ' ')
         return 1;
     if (!capitals || len < 4 || memchr(key, ' ', len) || strncmp(key, entry, len) != 0 ||
         (entry[len] != ' ' && entry[len] != '('))
@@ -612,6 +628,7 @@ static void S_why(reader *r, const block *b, const char *what, const char *rule)
 int qr_text_bare_heading(const char *s, size_t len)
 {
     int words = 0;
+    len -= qr_text_note_call(s, len);
     for (size_t i = 0; i < len;) {
         while (i < len && s[i] == ' ')
             i++;
@@ -707,6 +724,36 @@ static int S_author_rule(reader *r, const block *b, const char **rule)
     return 0;
 }
 
+/* Whether block k stands inside a sentence: the block before ends on a
+ * word, a comma or a hyphen, and the one after goes on in lower case (a
+ * page's number left in the text). */
+static int S_in_sentence(const reader *r, int k)
+{
+    if (k == 0 || k + 1 >= r->n_blocks)
+        return 0;
+    size_t pl, nl;
+    const char *p = qr_text_line(r, r->blocks[k - 1].last, &pl);
+    const char *n = qr_text_line(r, r->blocks[k + 1].first, &nl);
+    if (pl == 0 || nl == 0)
+        return 0;
+    unsigned char e = (unsigned char)p[pl - 1];
+    return (islower(e) || e == ',' || e == '-') && islower((unsigned char)n[0]);
+}
+
+/* The value of the next lone numeral after block k, before a heading of
+ * a part or chapter (a word that heads a piece apart), or 0. */
+static int S_next_lone(const block_kind *kinds, const int *lone, const char *lone_word, int n,
+                       int k)
+{
+    for (int j = k + 1; j < n; j++) {
+        if (lone[j])
+            return lone[j];
+        if (kinds[j] == B_PART || (kinds[j] == B_CHAPTER && !lone_word[j]))
+            return 0;
+    }
+    return 0;
+}
+
 /*
  * Classifies each block. A heading is a short block that either matches the
  * next entries of the printed contents or reads as a heading by its words
@@ -717,6 +764,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
     int *lone = xcalloc((size_t)r->n_blocks + 1, sizeof(int));
     char *lone_word = xcalloc((size_t)r->n_blocks + 1, 1);
     char *author = xcalloc((size_t)r->n_blocks + 1, 1); /* decided by book.yaml */
+    char *named = xcalloc((size_t)r->n_blocks + 1, 1);  /* a lone numeral the contents names */
     int builtin = !(r->rules && r->rules->builtin_off);
     for (int k = 0; k < r->n_blocks; k++) {
         if (kinds[k] == B_SKIP)
@@ -765,7 +813,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
                     capitals = 0;
             int match = -1;
             for (int j = r->next_entry; j < r->n_entries && j < r->next_entry + 8; j++) {
-                if (S_entry_matches(key.ptr, key.len, capitals, r->entries[j])) {
+                if (qr_text_entry_matches(key.ptr, key.len, capitals, r->entries[j])) {
                     match = j;
                     break;
                 }
@@ -798,8 +846,17 @@ void qr_text_classify(reader *r, block_kind *kinds)
                                  r->entries[j]);
                 r->next_entry = match + 1;
                 size_t l;
+                int value;
+                const char *rule;
                 const char *t = qr_text_line(r, b->first, &l);
-                qr_heading_kind hk = qr_text_heading_kind(t, l);
+                qr_heading_kind hk = S_judge(t, l, &value, &rule);
+                /* a numbered piece ("216." over "TO STEINER & CO."): its
+                 * place among the numbers, below, says its level */
+                if (hk == QR_HEADING_SECTION && nlines == 1) {
+                    lone[k] = value;
+                    named[k] = 1;
+                    continue;
+                }
                 kinds[k] = hk == QR_HEADING_PART ? B_PART : B_CHAPTER;
                 S_why(r, b, hk == QR_HEADING_PART ? "part heading" : "chapter heading",
                       "named by the contents");
@@ -813,7 +870,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
         const char *t = qr_text_line(r, b->first, &l);
         qr_heading_kind hk = S_judge(t, l, &value, &rule);
         if (hk == QR_HEADING_NONE) {
-            if (strncmp(rule, "numeral and", 11) == 0)
+            if (strncmp(rule, "numeral and", 11) == 0 || strcmp(rule, S_RULE_INITIALS) == 0)
                 S_why(r, b, "not a heading", rule);
             continue;
         }
@@ -826,7 +883,9 @@ void qr_text_classify(reader *r, block_kind *kinds)
             continue;
         }
         if (hk == QR_HEADING_SECTION) {
-            if (nlines == 1)
+            if (nlines == 1 && S_in_sentence(r, k))
+                S_why(r, b, "not a heading", "a number the sentence runs on across: a page's");
+            else if (nlines == 1)
                 lone[k] = value;
             else
                 S_why(r, b, "not a heading", "a lone numeral with text under it");
@@ -855,11 +914,22 @@ void qr_text_classify(reader *r, block_kind *kinds)
                 S_why(r, &r->blocks[k], "part heading", "a heading over chapters");
             }
         }
-    /* Lone numerals in runs: each one more than the last, or a 1 that a 2
-     * follows. Under a chapter heading they head its sections; with none,
-     * they head the chapters. */
+    /* Lone numerals in runs: each one more than the last, or one that the
+     * next lone numeral continues (1 then 2, 216 then 217): numbers that
+     * run on are a book's numbered pieces, where a year or an index's
+     * letter stands alone once. Under a chapter heading they head its
+     * sections; with none, they head the chapters. A word that heads a
+     * piece ("POSTSCRIPT.") between two numbers of a run belongs to the
+     * piece before it: a section of it. */
     int last = 0, in_chapter = 0;
     for (int k = 0; k < r->n_blocks; k++) {
+        if (kinds[k] == B_CHAPTER && lone_word[k] && last > 0 && !author[k] &&
+            S_next_lone(kinds, lone, lone_word, r->n_blocks, k) == last + 1) {
+            kinds[k] = B_SECTION;
+            S_why(r, &r->blocks[k], "section heading",
+                  "a word that heads a piece, inside a numbered piece");
+            continue;
+        }
         if (kinds[k] == B_PART)
             in_chapter = last = 0;
         else if (kinds[k] == B_CHAPTER) {
@@ -868,15 +938,8 @@ void qr_text_classify(reader *r, block_kind *kinds)
         }
         if (!lone[k])
             continue;
-        int ok = last > 0 && lone[k] == last + 1;
-        if (!ok && lone[k] == 1) {
-            for (int j = k + 1; j < r->n_blocks && kinds[j] != B_PART && kinds[j] != B_CHAPTER;
-                 j++)
-                if (lone[j]) {
-                    ok = lone[j] == 2;
-                    break;
-                }
-        }
+        int ok = (last > 0 && lone[k] == last + 1) || named[k] ||
+                 S_next_lone(kinds, lone, lone_word, r->n_blocks, k) == lone[k] + 1;
         if (!ok) {
             char why[64];
             snprintf(why, sizeof why, "a lone numeral out of sequence: %d after %d", lone[k],
@@ -887,7 +950,7 @@ void qr_text_classify(reader *r, block_kind *kinds)
         last = lone[k];
         kinds[k] = in_chapter ? B_SECTION : B_CHAPTER;
         S_why(r, &r->blocks[k], in_chapter ? "section heading" : "chapter heading",
-              "a lone numeral in sequence");
+              named[k] ? "a lone numeral named by the contents" : "a lone numeral in sequence");
     }
     /* A title block straight under a heading line that is only a number is
      * the heading's second line. */
@@ -912,4 +975,5 @@ void qr_text_classify(reader *r, block_kind *kinds)
     free(lone);
     free(lone_word);
     free(author);
+    free(named);
 }

@@ -158,6 +158,18 @@ static inline int qr_text_contains_ci(const char *s, size_t len, const char *nee
     return 0;
 }
 
+/* The length of the note's call ending s[0..len) ("[1]" in "272.[1]"), or
+ * 0: no part of the heading or title it follows. */
+static inline size_t qr_text_note_call(const char *s, size_t len)
+{
+    if (len < 3 || s[len - 1] != ']')
+        return 0;
+    size_t c = len - 1;
+    while (c > 0 && s[c - 1] >= '0' && s[c - 1] <= '9')
+        c--;
+    return c > 0 && c < len - 1 && s[c - 1] == '[' ? len - c + 1 : 0;
+}
+
 static inline int qr_text_blank(const reader *r, int i)
 {
     return r->lines[i].len == 0;
@@ -206,6 +218,9 @@ void qr_text_block_joined(const reader *r, const block *b, qr_buf *out);
 /* Whether a line reads as a contents entry: a heading by its words, or a
  * line opening or ending with a number. */
 int qr_text_entry_like(const char *s, size_t len);
+/* Whether a heading's normalised text is the (normalised) contents entry
+ * (text_headings.c). */
+int qr_text_entry_matches(const char *key, size_t len, int capitals, const char *entry);
 /* Reads the printed contents into r->entries and marks its blocks B_SKIP. */
 void qr_text_find_contents(reader *r, block_kind *kinds);
 

@@ -545,6 +545,184 @@ static void test_verse(void)
     free(d);
 }
 
+/* A book of numbered letters, with its printed contents: each number alone
+ * on a line, in sequence, heads a letter and takes the addressee under it
+ * as its title; a year alone is out of the sequence; a word that heads a
+ * piece between two letters is a section of the one before. */
+static const char S_letters[] =
+    "Letters of a Naturalist\n"
+    "\n"
+    "CONTENTS OF THE SECOND VOLUME.\n"
+    "\n"
+    "41. To the Editor\n"
+    "42. To the Same\n"
+    "43. To Mrs. Hale\n"
+    "44. To his Brother\n"
+    "\n"
+    "\n"
+    "41.\n"
+    "\n"
+    "TO THE EDITOR.\n"
+    "\n"
+    "London, May 4, 1850.\n"
+    "\n"
+    "DEAR SIR,--\n"
+    "\n"
+    "I send you the notes on the herons of the marsh, which I counted on\n"
+    "three mornings of the last week from the hide by the old sluice, and\n"
+    "which I hope will serve your readers better than my last did.\n"
+    "\n"
+    "Your obedient servant,\n"
+    "\n"
+    "J. K. MARSH.\n"
+    "\n"
+    "\n"
+    "42.\n"
+    "\n"
+    "TO THE EDITOR.\n"
+    "\n"
+    "1850.\n"
+    "\n"
+    "The herons are gone from the marsh, and the sluice is broken again by\n"
+    "the winter floods, so that the hide stands in water to its sill and no\n"
+    "one can reach it without a boat or a long pair of boots.\n"
+    "\n"
+    "J. K. MARSH.\n"
+    "\n"
+    "POSTSCRIPT.\n"
+    "\n"
+    "I forgot to say that the bittern was heard on the last evening, three\n"
+    "times, from the reeds beyond the sluice, which nobody here believes.\n"
+    "\n"
+    "\n"
+    "43.\n"
+    "\n"
+    "TO MRS. HALE.\n"
+    "\n"
+    "June 2, 1850.\n"
+    "\n"
+    "MY DEAR MADAM,--\n"
+    "\n"
+    "Your kind letter found me at the marsh, where I had gone to see the\n"
+    "young herons before they leave the nests, and I answer it from there.\n"
+    "\n"
+    "J. K. MARSH.\n"
+    "\n"
+    "\n"
+    "44.\n"
+    "\n"
+    "TO HIS BROTHER.\n"
+    "\n"
+    "DEAR JOHN,--\n"
+    "\n"
+    "I am home again, and the collections are safe in their boxes, every one\n"
+    "of them dry, labelled and counted twice over by the light of the lamp.\n"
+    "\n"
+    "J. K. MARSH.\n";
+
+static void test_numbered_letters(void)
+{
+    qr_error err;
+    int rc;
+    char *d = S_dump_of(S_letters, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    /* the contents is taken out: its entries are nowhere in the text */
+    CHECK(!strstr(d, "CONTENTS"));
+    CHECK(!strstr(d, "To Mrs. Hale"));
+    for (int n = 41; n <= 44; n++) {
+        char want[128];
+        snprintf(want, sizeof want, "chapter kind=body level=1\n    heading level=1\n      text \"%d.\"\n"
+                                    "      line_break\n      text \"TO ", n);
+        CHECK_CONTAINS(d, want);
+    }
+    CHECK_CONTAINS(d, "line_break\n      text \"TO MRS. HALE.\"");
+    CHECK_CONTAINS(d, "    paragraph\n      text \"1850.\"");
+    CHECK_CONTAINS(d, "    heading level=2\n      text \"POSTSCRIPT.\"");
+    /* initials are a signature, not a numeral and a title ("L. V. X."):
+     * each letter is signed, the one without an opening too (a book of
+     * letters) */
+    CHECK(!strstr(d, "heading level=1\n      text \"J. K."));
+    int signed_ = 0;
+    for (const char *p = d; (p = strstr(p, "role=signature\n      text \"J. K. MARSH.\"")); p++)
+        signed_++;
+    CHECK_INT_EQ(signed_, 4);
+    free(d);
+    /* without the contents the run of numbers alone heads the letters */
+    const char *body = strstr(S_letters, "\n\n\n41.");
+    CHECK(body != NULL);
+    qr_buf t = QR_BUF_INIT;
+    qr_buf_adds(&t, "Letters of a Naturalist\n");
+    qr_buf_adds(&t, body);
+    d = S_dump_of(t.ptr, &rc, &err);
+    CHECK_CONTAINS(d, "heading level=1\n      text \"41.\"\n      line_break\n      text \"TO THE EDITOR.\"");
+    CHECK_CONTAINS(d, "heading level=1\n      text \"44.\"\n      line_break\n      text \"TO HIS BROTHER.\"");
+    CHECK_CONTAINS(d, "    paragraph\n      text \"1850.\"");
+    free(d);
+    /* one number alone is no run: "41." over a title, then prose */
+    qr_buf_reset(&t);
+    qr_buf_adds(&t, "Notes\n\n\n41.\n\nTO THE EDITOR.\n\nThe herons are gone from the marsh, and "
+                    "the sluice is broken.\n");
+    d = S_dump_of(t.ptr, &rc, &err);
+    CHECK_CONTAINS(d, "    paragraph\n      text \"41.\"");
+    free(d);
+    qr_buf_release(&t);
+}
+
+/* Numbered paragraphs, a page's numbers inside a sentence and a poem's
+ * section numbers set on its stanzas' first lines are no headings. */
+static const char S_not_headings[] =
+    "A Treatise\n"
+    "\n"
+    "CHAPTER I\n"
+    "\n"
+    "1. Sun said: the art of war is of vital importance to the State.\n"
+    "\n"
+    "2. It is a matter of life and death, a road either to safety or to ruin.\n"
+    "\n"
+    "3. Hence it is a subject of inquiry which can on no account be neglected.\n"
+    "\n"
+    "CHAPTER II\n"
+    "\n"
+    "The river rose in the night and the fields by the mill were under\n"
+    "water by the morning, and the miller came to the door of the\n"
+    "\n"
+    "- 12 -\n"
+    "\n"
+    "house and looked out at them with his hands on his hips, and he\n"
+    "\n"
+    "- 13 -\n"
+    "\n"
+    "said nothing at all for a long while, and then he went in again.\n"
+    "\n"
+    "Song of the Road\n"
+    "\n"
+    "       1\n"
+    "  I walk the road and sing the road,\n"
+    "  And what I sing you shall sing.\n"
+    "\n"
+    "       2\n"
+    "  I rest and invite my soul,\n"
+    "  I lean at my ease.\n"
+    "\n"
+    "       3\n"
+    "  I am the road and the walker,\n"
+    "  And the song of the two.\n";
+
+static void test_numbers_not_headings(void)
+{
+    qr_error err;
+    int rc;
+    char *d = S_dump_of(S_not_headings, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    int headings = 0;
+    for (const char *p = d; (p = strstr(p, "heading level")); p++)
+        headings++;
+    CHECK_INT_EQ(headings, 2); /* CHAPTER I, CHAPTER II */
+    CHECK_CONTAINS(d, "text \"1. Sun said: the art of war");
+    CHECK_CONTAINS(d, "text \"- 12 -\"");
+    free(d);
+}
+
 /* A caps line that opens a document within the book (a ship's log before
  * a break) is no signature; a letter's, after its dateline and
  * salutation, is. */
@@ -626,6 +804,8 @@ void suite_text(void)
     qt_case("text/latin-play", test_latin_play);
     qt_case("text/old-header", test_old_header);
     qt_case("text/verse", test_verse);
+    qt_case("text/numbered-letters", test_numbered_letters);
+    qt_case("text/numbers-not-headings", test_numbers_not_headings);
     qt_case("text/signature-ends-letter", test_signature_ends_letter);
     qt_case("text/golden-dumps", test_golden);
 }
