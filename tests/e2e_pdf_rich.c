@@ -926,9 +926,80 @@ static void test_deep_nesting(void)
     qr_doc_free(doc);
 }
 
+/*
+ * A chapter whose own heading calls a note ("TO THE EDITOR.[1]"), and a
+ * paragraph that calls another: both notes are set, numbered in order, at
+ * the foot of the opening page, the heading's first.
+ */
+static void test_heading_note(void)
+{
+    qr_doc *doc = qr_doc_new();
+    qr_meta *m = qr_doc_meta(doc);
+    m->title = "Letters";
+    m->language = "en";
+    qr_builder b;
+    qr_builder_init(&b, doc);
+    qr_builder_enter(&b, QR_NODE_CHAPTER);
+    qr_builder_enter(&b, QR_NODE_HEADING);
+    S_text(&b, "To the Editor");
+    qr_builder_enter(&b, QR_NODE_NOTE);
+    qr_builder_enter(&b, QR_NODE_PARAGRAPH);
+    S_text(&b, "headnote the editor was the naturalist's cousin.");
+    qr_builder_leave(&b);
+    qr_builder_leave(&b);
+    qr_builder_leave(&b);
+    qr_builder_enter(&b, QR_NODE_PARAGRAPH);
+    S_text(&b, "I send you the notes on the herons of the marsh");
+    qr_builder_enter(&b, QR_NODE_NOTE);
+    qr_builder_enter(&b, QR_NODE_PARAGRAPH);
+    S_text(&b, "textnote counted from the hide.");
+    qr_builder_leave(&b);
+    qr_builder_leave(&b);
+    S_text(&b, " and hope they serve.");
+    qr_builder_leave(&b);
+    qr_builder_leave(&b);
+    qr_builder_finish(&b);
+
+    qr_print_options o;
+    qr_print_options_default(&o);
+    o.fonts_dir = "fonts";
+    qr_error err;
+    qr_error_clear(&err);
+    qr_layout *lay = qr_typeset(doc, &o, &err);
+    CHECK(lay != NULL);
+    qr_buf pdf = QR_BUF_INIT, path = QR_BUF_INIT, text = QR_BUF_INIT;
+    if (!lay)
+        goto done;
+    CHECK_INT_EQ(qr_pdf_write(lay, doc, 0, &pdf, &err), 0);
+    qt_scratch("pdf-rich-heading-note", &path);
+    qr_buf_adds(&path, "/note.pdf");
+    CHECK_INT_EQ(qt_write(path.ptr, pdf.ptr, pdf.len), 0);
+    int found = 0;
+    for (size_t p = 1; p <= lay->n_pages && !found; p++) {
+        S_page_text(path.ptr, (int)p, &text);
+        const char *h = strstr(text.ptr, "1 headnote the editor");
+        const char *t = strstr(text.ptr, "2 textnote counted");
+        if (h || t) {
+            found = 1;
+            CHECK(h != NULL);
+            CHECK(t != NULL);
+            CHECK(h && t && h < t);
+            CHECK_CONTAINS(text.ptr, "Editor1");
+        }
+    }
+    CHECK(found);
+    qr_layout_free(lay);
+done:
+    qr_buf_release(&pdf);
+    qr_buf_release(&path);
+    qr_buf_release(&text);
+    qr_doc_free(doc);
+}
+
 void suite_pdf_rich(void)
 {
     qt_case("pdf-rich/qpdf-check", test_qpdf_check);
+    qt_case("pdf-rich/heading-note", test_heading_note);
     qt_case("pdf-rich/images", test_images_embedded);
     qt_case("pdf-rich/links", test_link_annotations);
     qt_case("pdf-rich/outline", test_outline_nested);
