@@ -79,7 +79,8 @@ static size_t S_roman(const char *s)
 
 /*
  * Counts the entries of the table of contents whose text starts with
- * `prefix` (ignoring case); "%R" in the prefix stands for a roman numeral.
+ * `prefix` (ignoring case); "%R" in the prefix stands for a roman numeral,
+ * "%N" for a number in figures.
  * With `exact`, the whole text must equal the prefix instead: returns 1 if
  * one entry does.
  */
@@ -105,6 +106,12 @@ static int S_entries(const qr_buf *toc, const char *prefix, int exact)
                 size_t r = S_roman(t);
                 ok = r > 0;
                 t += r;
+                q += 2;
+            } else if (strncmp(q, "%N", 2) == 0) {
+                const char *d = t;
+                while (t < e && isdigit((unsigned char)*t))
+                    t++;
+                ok = t > d;
                 q += 2;
             } else {
                 ok = t < e && toupper((unsigned char)*t) == toupper((unsigned char)*q);
@@ -236,12 +243,17 @@ static const struct corpus_case {
      {"Economy", "Where I Lived, and What I Lived For", "Conclusion",
       "ON THE DUTY OF CIVIL DISOBEDIENCE"},
      {47, 71}, 0, {0, 0, 0}, NULL, 0},
-    /* 261 letters, with 126 footnotes "[Footnote 1: ...]" after them; most
-     * are dated and signed, and their signatures are no chapters */
+    /* 261 letters numbered 216 to 476, each headed by its number over its
+     * addressee ("217." over "TO STEINER."), the printed contents listing
+     * them ("CONTENTS OF VOLUME II."); the second part's heading is only in
+     * the contents, the third's is in the text; 126 footnotes "[Footnote 1:
+     * ...]" after them; most are dated and signed, and their signatures
+     * ("L. V. BEETHOVEN.") are no chapters */
     {"beethoven-letters", "tests/corpus/beethoven-letters-2.txt", 1,
-     {{NULL, 0}},
-     {"SECOND PART."},
-     {0, 0}, 126, {120, 110, 130}, "L. VAN BEETHOVEN.", 0},
+     {{"%N.", 261}, {"THIRD PART", 1}},
+     {"217. TO STEINER.", "THIRD PART LIFE\xE2\x80\x99S TROUBLES AND CLOSE. 1823 TO 1827.",
+      "315. TO ZELTER.", "476. CODICIL."},
+     {69, 350}, 126, {120, 110, 130}, "L. V. BEETHOVEN.", 0},
 };
 
 static const struct corpus_case *current;
