@@ -216,6 +216,7 @@ void qr_pb_free_blocks(pb *b)
     b->n_note_nodes = 0;
     b->head_note = 0;
     b->head_fnl = 0;
+    b->mark_para = NULL; /* the chapter's paragraphs are freed: their addresses come again */
 }
 
 /* Lines a block takes on the grid. */

@@ -599,7 +599,8 @@ static void S_mark_runs(pb *b, qr_page *page, size_t from, const qr_node *block,
         /* runs come in the order of their fragments: the search starts
          * where the last one ended (else a paragraph calling 50,000 notes
          * took the square of that) */
-        size_t nf = para->n_frags, start = b->mark_para == para ? b->mark_frag : 0;
+        size_t nf = para->n_frags;
+        size_t start = b->mark_para == para && b->mark_frag < nf ? b->mark_frag : 0;
         for (size_t i = 0; i < nf; i++) {
             size_t f = start + i < nf ? start + i : start + i - nf;
             const qr_frag *fr = &para->frags[f];
