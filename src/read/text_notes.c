@@ -8,13 +8,18 @@
  *     text, and a note paragraph `[1] ...` after the paragraph, at the
  *     chapter's end or at the book's end;
  *   - a call `[1]` and a note `[Footnote 1: ...]`, often over several
- *     paragraphs, its closing bracket ending the last of them.
+ *     paragraphs, its closing bracket ending the last of them;
+ *   - calls `[1]` and, under a heading that names the notes (Notes,
+ *     Footnotes...), a list of paragraphs opening `1. ` or `1) `, numbered
+ *     in sequence: each the note of the call with its number, the calls
+ *     taken in the list's order.
  * A note takes the nearest call before it with its label that no other note
  * took (numbering restarts with each letter, page or chapter). Read on the
  * tree once the body is built: a call may sit in a heading, a note in any
  * chapter. A call with no note, and a note with no call, stay text, with a
  * `-v` note saying so.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,6 +42,7 @@ typedef struct {
     int n_paras;    /* paragraphs it runs over (siblings) */
     size_t prefix;  /* "[Footnote 1: " or "[1] " opening the first TEXT */
     int footnote;   /* the [Footnote ...] form: a closing bracket to drop */
+    int list;       /* the "1. " form, in a list under a notes heading */
     char label[S_MAX_LABEL];
     int line;
     int call; /* the call it takes, or -1 */
@@ -47,6 +53,7 @@ typedef struct {
     int n_calls, cap_calls;
     S_note *notes;
     int n_notes, cap_notes;
+    int list_from; /* the first call after the last list of notes */
 } S_ctx;
 
 /* The length of a note label at s: one to three digits, one ASCII letter,
@@ -184,6 +191,110 @@ static int S_note_opens(qr_node *p, S_note *note)
     return 1;
 }
 
+/* Whether n's text is only a word that heads a book's notes, as editors
+ * title them (English, French, German, Spanish, Italian), in any case, a
+ * full stop or colon after it allowed. */
+static int S_notes_heading(qr_node *n)
+{
+    static const char *const words[] = {"notes", "footnotes", "foot-notes", "endnotes",
+                                        "end-notes", "note", "notas", "anmerkungen",
+                                        "fußnoten", "fussnoten"};
+    qr_node *t = qr_node_first_child(n);
+    if (!t || qr_node_next(t) || qr_node_get_type(t) != QR_NODE_TEXT)
+        return 0;
+    size_t len;
+    const char *s = qr_node_text(t, &len);
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '.' || s[len - 1] == ':'))
+        len--;
+    while (len > 0 && s[0] == ' ') {
+        s++;
+        len--;
+    }
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The number of a list note opening paragraph p, "12. " or "12) " (one to
+ * three digits), with the opening's length, its spaces too, in *open; -1
+ * when p opens otherwise. */
+static int S_list_label(qr_node *p, size_t *open)
+{
+    qr_node *t = qr_node_first_child(p);
+    if (qr_node_get_type(p) != QR_NODE_PARAGRAPH || !t || qr_node_get_type(t) != QR_NODE_TEXT)
+        return -1;
+    size_t len;
+    const char *s = qr_node_text(t, &len);
+    size_t d = 0;
+    int num = 0;
+    while (d < len && d < 4 && s[d] >= '0' && s[d] <= '9')
+        num = num * 10 + (s[d++] - '0');
+    if (d == 0 || d > 3 || d + 1 >= len || (s[d] != '.' && s[d] != ')') || s[d + 1] != ' ')
+        return -1;
+    size_t i = d + 1;
+    while (i < len && s[i] == ' ')
+        i++;
+    *open = i;
+    return num;
+}
+
+static void S_add_note(S_ctx *c, const S_note *note)
+{
+    if (c->n_notes == c->cap_notes) {
+        c->cap_notes = c->cap_notes ? c->cap_notes * 2 : 32;
+        c->notes = xrealloc(c->notes, sizeof *c->notes * (size_t)c->cap_notes);
+    }
+    c->notes[c->n_notes++] = *note;
+}
+
+/*
+ * The list of notes under the notes heading h: the paragraphs after it, in
+ * its chapter, each opening with its number, the numbers in sequence (the
+ * first paragraph that opens otherwise ends the list). The calls are taken
+ * in the list's order, from those after the list before it (a list notes
+ * the text since the last): the last note the nearest call before the list
+ * with its number, each note before it the nearest before the next one's
+ * call, none taken by another note; a note with no such call stays text. Returns
+ * the list's last paragraph, or NULL when h heads no list.
+ */
+static qr_node *S_list_notes(S_ctx *c, qr_node *h)
+{
+    int first = c->n_notes, expect = -1;
+    qr_node *last = NULL;
+    for (qr_node *p = qr_node_next(h); p; p = qr_node_next(p)) {
+        size_t open;
+        int num = S_list_label(p, &open);
+        if (num < 0 || (expect >= 0 && num != expect))
+            break;
+        S_note note;
+        memset(&note, 0, sizeof note);
+        note.first = p;
+        note.n_paras = 1;
+        note.prefix = open;
+        note.list = 1;
+        note.call = -1;
+        snprintf(note.label, sizeof note.label, "%d", num % 1000); /* three digits */
+        qr_node_source(p, &note.line);
+        S_add_note(c, &note);
+        expect = num + 1;
+        last = p;
+    }
+    int bound = c->n_calls;
+    for (int i = c->n_notes - 1; i >= first; i--) {
+        S_note *note = &c->notes[i];
+        for (int k = bound - 1; k >= c->list_from && note->call < 0; k--)
+            if (!c->calls[k].taken && strcmp(c->calls[k].label, note->label) == 0) {
+                note->call = k;
+                c->calls[k].taken = 1;
+                bound = k;
+            }
+    }
+    if (last)
+        c->list_from = c->n_calls;
+    return last;
+}
+
 static void S_add_call(S_ctx *c, qr_node *t, size_t at, size_t len, const char *label, int ln)
 {
     if (c->n_calls == c->cap_calls) {
@@ -220,19 +331,23 @@ static void S_collect(S_ctx *c, qr_node *from)
             }
             if (type == QR_NODE_PARAGRAPH || type == QR_NODE_HEADING)
                 qr_node_source(n, &ln);
+            qr_node *list_end;
+            if ((type == QR_NODE_PARAGRAPH || type == QR_NODE_HEADING) && S_notes_heading(n) &&
+                (list_end = S_list_notes(c, n)) != NULL) {
+                /* past the list: its text is the notes' */
+                it.node = list_end;
+                it.ev = QR_EV_EXIT;
+                continue;
+            }
             S_note note;
             if (type == QR_NODE_PARAGRAPH && S_note_opens(n, &note)) {
-                if (c->n_notes == c->cap_notes) {
-                    c->cap_notes = c->cap_notes ? c->cap_notes * 2 : 32;
-                    c->notes = xrealloc(c->notes, sizeof *c->notes * (size_t)c->cap_notes);
-                }
                 /* the nearest call before it with its label, not taken */
                 for (int k = c->n_calls - 1; k >= 0 && note.call < 0; k--)
                     if (!c->calls[k].taken && strcmp(c->calls[k].label, note.label) == 0) {
                         note.call = k;
                         c->calls[k].taken = 1;
                     }
-                c->notes[c->n_notes++] = note;
+                S_add_note(c, &note);
                 /* past its paragraphs: their text is the note's */
                 qr_node *last = n;
                 for (int k = 1; k < note.n_paras; k++)
@@ -342,15 +457,22 @@ void qr_text_notes(reader *r, qr_node *from)
     S_ctx c;
     memset(&c, 0, sizeof c);
     S_collect(&c, from);
-    int placed = 0, first_line = 0;
+    int placed = 0, first_line = 0, listed = 0, first_listed = 0;
     for (int i = 0; i < c.n_notes; i++) {
         const S_note *n = &c.notes[i];
+        if (n->call < 0 && n->list) {
+            qr_text_note(r, n->line, "a listed note \"%s.\" with no call \"[%s]\" before it in "
+                         "the list's order: kept as text", n->label, n->label);
+            continue;
+        }
         if (n->call < 0) {
             qr_text_note(r, n->line, "a note \"[%s%s]\" with no call before it: kept as text",
                          n->footnote ? "Footnote " : "", n->label);
             continue;
         }
-        if (!placed++)
+        if (n->list && !listed++)
+            first_listed = n->line;
+        if (!n->list && !placed++)
             first_line = n->line;
     }
     for (int k = 0; k < c.n_calls; k++)
@@ -359,6 +481,9 @@ void qr_text_notes(reader *r, qr_node *from)
                          c.calls[k].label);
     if (placed)
         qr_text_note(r, first_line, "%d footnotes (a call \"[1]\" and its note)", placed);
+    if (listed)
+        qr_text_note(r, first_listed, "%d footnotes (a call \"[1]\" and its note \"1.\" in a list "
+                     "under a notes heading)", listed);
     /* the last call first: splitting a text node keeps the offsets of the
      * calls before it */
     if (c.n_notes > 1)

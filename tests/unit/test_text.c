@@ -769,6 +769,65 @@ static void test_signature_ends_letter(void)
     free(d);
 }
 
+/* Notes in a numbered list under a heading that names them: each takes the
+ * call with its number, in the list's order, from the text since the list
+ * before it; a paragraph out of sequence ends the list, a note whose call
+ * is missing stays text, and a numbered list elsewhere is no notes. */
+static void test_notes_list(void)
+{
+    static const char text[] =
+    "Letters from the Coast\n"
+    "\n"
+    "\n"
+    "CHAPTER I.\n"
+    "\n"
+    "I reached the harbour on a Monday [1] and the tide was out. The\n"
+    "innkeeper [2] met me at the quay, and his dog [3] barked.\n"
+    "\n"
+    "The steps were these:\n"
+    "\n"
+    "1. Walk to the quay.\n"
+    "\n"
+    "2. Wait for the boat.\n"
+    "\n"
+    "NOTES.\n"
+    "\n"
+    "1. The fourteenth of May.\n"
+    "\n"
+    "2) A Mr. Penhallow, of whom more later.\n"
+    "\n"
+    "4. A note out of sequence, which ends the list.\n"
+    "\n"
+    "\n"
+    "CHAPTER II.\n"
+    "\n"
+    "Die Flut [1] kam, und der Wind [3] drehte.\n"
+    "\n"
+    "Anmerkungen\n"
+    "\n"
+    "1. Im Mai.\n"
+    "\n"
+    "2. A note whose call the text lacks.\n"
+    "\n"
+    "3. Aus Westen.\n";
+    int rc;
+    qr_error err;
+    char *d = S_dump_of(text, &rc, &err);
+    CHECK_INT_EQ(rc, 0);
+    CHECK_CONTAINS(d, "text \"I reached the harbour on a Monday\"\n      note\n        paragraph\n"
+                      "          text \"The fourteenth of May.\"");
+    CHECK_CONTAINS(d, "text \" and the tide was out. The innkeeper\"\n      note\n        paragraph\n"
+                      "          text \"A Mr. Penhallow, of whom more later.\"");
+    CHECK_CONTAINS(d, "his dog [3] barked.");
+    CHECK_CONTAINS(d, "text \"1. Walk to the quay.\"");
+    CHECK_CONTAINS(d, "text \"NOTES.\"\n    paragraph\n      text \"4. A note out of sequence");
+    CHECK_CONTAINS(d, "text \"Die Flut\"\n      note\n        paragraph\n          text \"Im Mai.\"");
+    CHECK_CONTAINS(d, "text \" kam, und der Wind\"\n      note\n        paragraph\n"
+                      "          text \"Aus Westen.\"");
+    CHECK_CONTAINS(d, "text \"2. A note whose call the text lacks.\"");
+    free(d);
+}
+
 /* Golden dumps: tests/golden/NAME.txt read as a book dumps as NAME.dump. */
 static int S_make_dump(const char *name, const qr_buf *in, qr_buf *got)
 {
@@ -803,6 +862,7 @@ void suite_text(void)
     qt_case("text/play", test_play);
     qt_case("text/latin-play", test_latin_play);
     qt_case("text/old-header", test_old_header);
+    qt_case("text/notes-list", test_notes_list);
     qt_case("text/verse", test_verse);
     qt_case("text/numbered-letters", test_numbered_letters);
     qt_case("text/numbers-not-headings", test_numbers_not_headings);
