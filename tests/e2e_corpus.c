@@ -490,7 +490,7 @@ static void test_corpus_book(void)
     const struct corpus_case *bc = current;
     qr_buf dir = QR_BUF_INIT, err = QR_BUF_INIT, epub = QR_BUF_INIT, pdf = QR_BUF_INIT;
     qr_buf toc = QR_BUF_INIT, nav = QR_BUF_INIT, text = QR_BUF_INIT, src = QR_BUF_INIT;
-    qr_buf body = QR_BUF_INIT, ptext = QR_BUF_INIT, what = QR_BUF_INIT;
+    qr_buf body = QR_BUF_INIT, ptext = QR_BUF_INIT, what = QR_BUF_INIT, notes = QR_BUF_INIT;
     char name[80];
     snprintf(name, sizeof name, "corpus-%s", bc->name);
     qt_scratch(name, &dir);
@@ -542,7 +542,6 @@ static void test_corpus_book(void)
         cto = S_line_start(&src, bc->contents[1] + 1);
     }
     /* footnotes apart: each is checked on its own */
-    qr_buf notes = QR_BUF_INIT;
     S_split_notes(src.ptr + split, cfrom - split, &body, &notes);
     qr_buf_addc(&body, '\n');
     S_split_notes(src.ptr + cto, src.len - cto, &body, &notes);
