@@ -178,6 +178,17 @@ qr_node *qr_chapter_heading(const qr_node *chapter)
     return NULL;
 }
 
+const qr_node *qr_doc_title_page(const qr_doc *doc, const qr_node **last)
+{
+    const qr_node *ch = qr_doc_root(doc)->first;
+    *last = NULL;
+    if (!ch || ch->type != QR_NODE_CHAPTER || qr_node_chapter_kind(ch) != QR_CHAPTER_FRONT)
+        return NULL;
+    for (const qr_node *c = ch->first; c && qr_node_para_role(c) == QR_PARA_TITLE_PAGE; c = c->next)
+        *last = c;
+    return *last ? ch->first : NULL;
+}
+
 void qr_node_plain_text(const qr_node *n, qr_buf *out)
 {
     /* recursive descent, but NOTEs are skipped and inlines nest shallowly */

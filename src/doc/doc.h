@@ -219,6 +219,11 @@ const char *qr_node_effective_lang(const qr_doc *doc, const qr_node *n);
 const char *qr_node_source(const qr_node *n, int *line);
 /* CHAPTER: its HEADING child if it has one. */
 qr_node *qr_chapter_heading(const qr_node *chapter);
+/* The book's own title page: the run of QR_PARA_TITLE_PAGE paragraphs that
+ * opens the book's first chapter when that is front matter. Returns its
+ * first paragraph (borrowed), *last its last, or NULL when the book has
+ * none: then the writers make one from the metadata. */
+const qr_node *qr_doc_title_page(const qr_doc *doc, const qr_node **last);
 /* Appends all text below n (a heading's title, say) to out: TEXT and CODE,
  * a space for LINE_BREAK; NOTE subtrees are skipped. */
 void qr_node_plain_text(const qr_node *n, qr_buf *out);

@@ -384,6 +384,26 @@ static void S_units(qr_epub_book *bk)
     int cap = 0;
     int open_part = -1; /* the part level-2 chapters nest in */
     const qr_node *n = qr_node_first_child(root);
+    /* the book's own title page is the title page (EPUB 3 SSV titlepage),
+     * a document of its own; the front matter after it another */
+    const qr_node *tp_last, *tp = qr_doc_title_page(bk->doc, &tp_last);
+    if (tp) {
+        qr_epub_unit *u = S_add_unit(bk, &cap);
+        u->chapter = n;
+        u->first = tp;
+        u->last = tp_last;
+        u->kind = QR_CHAPTER_FRONT;
+        u->title_page = 1;
+        bk->own_title_page = 1;
+        if (qr_node_next(tp_last)) {
+            u = S_add_unit(bk, &cap);
+            u->chapter = n;
+            u->first = qr_node_next(tp_last);
+            u->last = qr_node_last_child(n);
+            u->kind = QR_CHAPTER_FRONT;
+        }
+        n = qr_node_next(n);
+    }
     while (n) {
         qr_epub_unit *u = S_add_unit(bk, &cap);
         if (qr_node_get_type(n) == QR_NODE_CHAPTER) {
@@ -440,10 +460,16 @@ int qr_epub_plan(qr_epub_book *bk, const qr_doc *doc, const qr_epub_options *opt
     bk->first_body = -1;
     bk->nav_pos = -1;
     bk->nav_depth = 1;
-    for (int i = 0; i < bk->n_units; i++) {
+    for (int i = 0, number = 0; i < bk->n_units; i++) {
         qr_epub_unit *u = &bk->units[i];
-        snprintf(u->id, sizeof u->id, "chapter-%03d", i + 1);
-        snprintf(u->href, sizeof u->href, QR_EPUB_TEXT_DIR "chapter-%03d.xhtml", i + 1);
+        if (u->title_page) {
+            snprintf(u->id, sizeof u->id, "titlepage");
+            snprintf(u->href, sizeof u->href, QR_EPUB_TITLE_PAGE);
+        } else {
+            number++;
+            snprintf(u->id, sizeof u->id, "chapter-%03d", number);
+            snprintf(u->href, sizeof u->href, QR_EPUB_TEXT_DIR "chapter-%03d.xhtml", number);
+        }
         for (const qr_node *c = u->first; c; c = c == u->last ? NULL : qr_node_next(c))
             if (qr_node_get_type(c) == QR_NODE_HEADING) {
                 u->title = c;

@@ -173,7 +173,7 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
     qr_buf *copyright_page = &files[6 + bk.n_units], *code_css = &files[7 + bk.n_units];
     if (bk.cover_href && qr_epub_write_cover(&bk, &x, cover_page, err) < 0)
         goto cleanup;
-    if (qr_epub_write_titlepage(&bk, &x, title_page, err) < 0 ||
+    if ((!bk.own_title_page && qr_epub_write_titlepage(&bk, &x, title_page, err) < 0) ||
         qr_epub_write_copyright(&bk, &x, copyright_page, err) < 0)
         goto cleanup;
     if (qr_epub_code_font(&bk))
@@ -243,8 +243,8 @@ int qr_epub_write(const qr_doc *doc, const qr_epub_options *opt, qr_buf *out, qr
         if (S_add(za, name.ptr, img->data, img->len, 1, dos, err) < 0)
             goto cleanup;
     }
-    if (S_add(za, QR_EPUB_DIR QR_EPUB_TITLE_PAGE, title_page->ptr, title_page->len, 0, dos, err) <
-            0 ||
+    if ((!bk.own_title_page && S_add(za, QR_EPUB_DIR QR_EPUB_TITLE_PAGE, title_page->ptr,
+                                     title_page->len, 0, dos, err) < 0) ||
         S_add(za, QR_EPUB_DIR QR_EPUB_COPYRIGHT_PAGE, copyright_page->ptr, copyright_page->len, 0,
               dos, err) < 0)
         goto cleanup;

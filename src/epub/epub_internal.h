@@ -96,6 +96,7 @@ typedef struct qr_epub_unit {
     int n_headings;
     int n_heading_ids;      /* headings with an id: "heading-1".."heading-N" */
     int has_code;           /* holds CODE or CODE_BLOCK */
+    int title_page;         /* the book's own title page: text/titlepage.xhtml, no toc entry */
     char id[32];            /* manifest id, e.g. "chapter-001" */
     char href[48];          /* from EPUB/, e.g. "text/chapter-001.xhtml" */
 } qr_epub_unit;
@@ -119,6 +120,7 @@ typedef struct qr_epub_book {
     qr_epub_image *images;  /* owned array, in order of first use */
     int n_images;
     int has_code;           /* some unit holds code: the code font is embedded */
+    int own_title_page;     /* units[0] is the book's own title page: none is made */
     const char *title;      /* never empty */
     const char *subtitle;   /* or NULL */
     const char *lang;       /* the book's language, never empty */

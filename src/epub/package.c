@@ -356,7 +356,8 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     /* EPUB 3.3: every image a content document uses is a manifest item */
     for (int i = 0; i < bk->n_images; i++)
         S_item(x, bk->images[i].id, bk->images[i].href, bk->images[i].image->type, NULL);
-    S_item(x, "titlepage", QR_EPUB_TITLE_PAGE, "application/xhtml+xml", NULL);
+    if (!bk->own_title_page) /* else a unit, below */
+        S_item(x, "titlepage", QR_EPUB_TITLE_PAGE, "application/xhtml+xml", NULL);
     S_item(x, "copyright", QR_EPUB_COPYRIGHT_PAGE, "application/xhtml+xml", NULL);
     for (int i = 0; i < bk->n_units; i++)
         S_item(x, bk->units[i].id, bk->units[i].href, "application/xhtml+xml", NULL);
@@ -369,12 +370,12 @@ int qr_epub_write_opf(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     qr_xw_nl(x);
     if (bk->cover_href)
         S_itemref(x, "cover"); /* the cover page opens the book */
-    S_itemref(x, "titlepage");
+    S_itemref(x, "titlepage"); /* the book's own, or the one made */
     S_itemref(x, "copyright");
     for (int i = 0; i <= bk->n_units; i++) {
         if (i == bk->nav_pos)
             S_itemref(x, "nav");
-        if (i < bk->n_units)
+        if (i < bk->n_units && !bk->units[i].title_page)
             S_itemref(x, bk->units[i].id);
     }
     qr_xw_close(x); /* spine */
@@ -456,6 +457,8 @@ static void S_toc_list(const qr_epub_book *bk, qr_xw *x)
     int li_open = 0, ol_open = 0;
     for (int i = 0; i < bk->n_units; i++) {
         const qr_epub_unit *u = &bk->units[i];
+        if (u->title_page)
+            continue; /* a landmark, not a chapter */
         if (!u->nested) {
             if (ol_open) {
                 qr_xw_close(x); /* ol */
@@ -759,6 +762,8 @@ int qr_epub_write_ncx(const qr_epub_book *bk, qr_xw *x, qr_buf *out, qr_error *e
     int top_open = 0, order = 0;
     for (int i = 0; i < bk->n_units; i++) {
         const qr_epub_unit *u = &bk->units[i];
+        if (u->title_page)
+            continue; /* as in the nav: a landmark, not a chapter */
         if (!u->nested && top_open) {
             qr_xw_close(x);
             qr_xw_nl(x);

@@ -738,6 +738,12 @@ static void S_section_attrs(qr_xw *x, const qr_epub_unit *u)
      * DPUB-ARIA role of their own, so they carry none. */
     /* The class repeats the kind for the stylesheet: readers' CSS engines
      * differ in their support of namespaced attribute selectors. */
+    if (u->title_page) {
+        /* the book's own title page is the book's title page */
+        qr_xw_attr(x, "class", "titlepage");
+        qr_xw_attr(x, "epub:type", "titlepage");
+        return;
+    }
     switch (u->kind) {
     case QR_CHAPTER_BODY:
         qr_xw_attr(x, "class", "chapter");

@@ -700,6 +700,8 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
     double left = 0, width = b->measure;
     int indent_next = 0, depth = 0;
     char marker[24] = "";
+    /* the book's own title page is on the title page (pagefront.c) */
+    const qr_node *skip_to = b->tp_first && qr_node_parent(b->tp_first) == chapter ? b->tp_last : NULL;
     qr_iter it;
     qr_iter_init(&it, chapter);
     qr_event ev;
@@ -730,6 +732,11 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
         switch (t) {
         case QR_NODE_PARAGRAPH: {
             it.ev = QR_EV_EXIT; /* its inlines are the paragraph's */
+            if (skip_to) {
+                if (n == skip_to)
+                    skip_to = NULL;
+                break;
+            }
             const qr_node *img = qr_paragraph_figure(n);
             if (img && qr_node_image(img)) {
                 /* a figure floats (pagefill.c): the paragraph after it is

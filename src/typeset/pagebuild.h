@@ -84,6 +84,10 @@ typedef struct pb {
     size_t cap_pages_meta;
     int body_pages_start; /* unused until front matter is prepended */
     const char *book_title;
+    /* the book's own title page (qr_doc_title_page): set on the title
+     * page, not in its chapter; NULL when the metadata makes it */
+    const qr_node *tp_first, *tp_last;
+    int small_caps; /* the body font has small capitals; -1 until asked */
     size_t parity_base; /* page index that will be the book's first page */
 } pb;
 
@@ -142,6 +146,9 @@ double qr_pb_place_string(pb *b, qr_page *page, const char *text, int face, doub
                           double width, double y, int centred, int artifact);
 /* Text of the front matter, on the page being made. */
 double qr_pb_place_block(pb *b, qr_page *page, const char *text, int face, double size, double y);
+/* A paragraph of the text centred from baseline y, its line breaks kept,
+ * at a size; returns the baseline after its last line. */
+double qr_pb_place_para_centred(pb *b, qr_page *page, const qr_node *para, double size, double y);
 void qr_pb_chapter(pb *b, const qr_node *ch);
 
 /* pagefront.c */

@@ -406,6 +406,12 @@ double qr_pb_place_block(pb *b, qr_page *page, const char *text, int face, doubl
     return S_place_centred(b, page, b->lay->n_pages - 1, NULL, text, face, size, 1, 1.25, y);
 }
 
+double qr_pb_place_para_centred(pb *b, qr_page *page, const qr_node *para, double size, double y)
+{
+    return S_place_centred(b, page, b->lay->n_pages - 1, para, NULL, QR_FACE_REGULAR, size, 0.85,
+                           1.25, y);
+}
+
 /* Grid lines between two positions (figures floated from `skip` on take
  * none). */
 static int S_lines_between(const pb *b, pos from, pos to, size_t skip)
@@ -950,6 +956,10 @@ void qr_pb_chapter(pb *b, const qr_node *ch)
     const char *t = h ? qr_arena_strdup(lay->arena, title.ptr) : NULL;
     qr_buf_release(&title);
     qr_chapter_kind kind = qr_node_chapter_kind(ch);
+    /* the book's own title page is set as the title page (pagefront.c):
+     * its chapter opens with what follows it, if anything */
+    if (b->tp_first && qr_node_parent(b->tp_first) == ch && !qr_node_next(b->tp_last))
+        return;
 
     /* a new page, on a recto where asked (and always for a part) */
     int recto = o->recto_chapters || kind == QR_CHAPTER_PART;
@@ -976,7 +986,14 @@ void qr_pb_chapter(pb *b, const qr_node *ch)
         /* front or back matter without a title: the outline names it by its
          * first words */
         qr_buf w = QR_BUF_INIT;
-        qr_node_plain_text(ch, &w);
+        const qr_node *c = qr_node_first_child(ch);
+        if (b->tp_first && qr_node_parent(b->tp_first) == ch)
+            c = qr_node_next(b->tp_last); /* past the title page */
+        for (; c && w.len <= 48; c = qr_node_next(c)) {
+            if (w.len)
+                qr_buf_addc(&w, ' ');
+            qr_node_plain_text(c, &w);
+        }
         if (w.len > 48) {
             /* its first words, cut at a space, with an ellipsis */
             size_t cut = 48;

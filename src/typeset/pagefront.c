@@ -78,10 +78,32 @@ void qr_pb_heads_and_folios(pb *b, size_t first_body)
 int qr_pb_count_contents(const qr_doc *doc)
 {
     int n = 0;
+    const qr_node *tp_last, *tp = qr_doc_title_page(doc, &tp_last);
     for (const qr_node *c = qr_node_first_child(qr_doc_root(doc)); c; c = qr_node_next(c))
         if (qr_node_get_type(c) == QR_NODE_CHAPTER)
             n++;
-    return n;
+    /* a chapter that is only the book's own title page is the title page */
+    return tp && !qr_node_next(tp_last) ? n - 1 : n;
+}
+
+/* The book's own title page, its paragraphs centred as printed: the first
+ * (the title) large, a quarter down the page, the others under it a line
+ * apart; smaller and from the top when that does not fit. */
+static void S_own_title_page(pb *b, qr_page *p)
+{
+    const qr_print_options *o = b->opt;
+    size_t before = p->n_runs;
+    for (int tight = 0; tight < 2; tight++) {
+        p->n_runs = before;
+        double y = tight ? b->y0 + o->font_size : o->top + b->text_h / 4;
+        double gap = tight ? o->leading * 0.5 : o->leading;
+        for (const qr_node *n = b->tp_first; n; n = n == b->tp_last ? NULL : qr_node_next(n)) {
+            double size = o->font_size * (n == b->tp_first ? (tight ? 1.6 : 2.2) : (tight ? 1 : 1.2));
+            y = qr_pb_place_para_centred(b, p, n, size, y) + gap;
+        }
+        if (y - gap <= o->top + b->text_h)
+            return;
+    }
 }
 
 /* Text set flush left and ragged from baseline y at a size, the lines
@@ -143,24 +165,11 @@ static void S_copyright(pb *b, qr_page *page, const qr_meta *m)
     }
 }
 
-/* The front matter, laid out after the body: half-title, title page and
- * contents, moved before the body pages. */
-size_t qr_pb_front_matter(pb *b, size_t body_pages)
+/* The title page made from the metadata: title, subtitle, creators and
+ * publisher. */
+static void S_made_title_page(pb *b, qr_page *p, const qr_meta *m)
 {
     const qr_print_options *o = b->opt;
-    qr_layout *lay = b->lay;
-    const qr_meta *m = qr_doc_meta_const(b->doc);
-    size_t start = lay->n_pages;
-    b->parity_base = start; /* these pages will come first */
-    /* half-title: the title again, an artifact for the structure tree */
-    qr_page *p = qr_pb_new_page(b, NULL, 1);
-    qr_pb_place_block(b, p, b->book_title, QR_FACE_REGULAR, o->font_size * 1.45,
-                      o->top + b->text_h / 4);
-    for (size_t k = 0; k < p->n_runs; k++)
-        p->runs[k].artifact = 1;
-    qr_pb_new_page(b, NULL, 1);
-    /* title page */
-    p = qr_pb_new_page(b, NULL, 1);
     double y = qr_pb_place_block(b, p, b->book_title, QR_FACE_REGULAR, o->font_size * 2.2,
                                  o->top + b->text_h / 4);
     if (m->subtitle)
@@ -184,6 +193,30 @@ size_t qr_pb_front_matter(pb *b, size_t body_pages)
     if (m->publisher)
         qr_pb_place_block(b, p, m->publisher, QR_FACE_REGULAR, o->font_size,
                           o->top + b->text_h - o->leading);
+}
+
+/* The front matter, laid out after the body: half-title, title page and
+ * contents, moved before the body pages. */
+size_t qr_pb_front_matter(pb *b, size_t body_pages)
+{
+    const qr_print_options *o = b->opt;
+    qr_layout *lay = b->lay;
+    const qr_meta *m = qr_doc_meta_const(b->doc);
+    size_t start = lay->n_pages;
+    b->parity_base = start; /* these pages will come first */
+    /* half-title: the title again, an artifact for the structure tree */
+    qr_page *p = qr_pb_new_page(b, NULL, 1);
+    qr_pb_place_block(b, p, b->book_title, QR_FACE_REGULAR, o->font_size * 1.45,
+                      o->top + b->text_h / 4);
+    for (size_t k = 0; k < p->n_runs; k++)
+        p->runs[k].artifact = 1;
+    qr_pb_new_page(b, NULL, 1);
+    /* title page: the book's own, else one made from the metadata */
+    p = qr_pb_new_page(b, NULL, 1);
+    if (b->tp_first)
+        S_own_title_page(b, p);
+    else
+        S_made_title_page(b, p, m);
     /* the copyright page, on the title page's verso */
     p = qr_pb_new_page(b, NULL, 1);
     S_copyright(b, p, m);

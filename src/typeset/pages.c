@@ -153,6 +153,8 @@ qr_layout *qr_typeset(const qr_doc *doc, const qr_print_options *opt, qr_error *
     b.y0 = opt->top + opt->font_size;
     b.lines_per_page = (int)floor((b.text_h - opt->font_size) / opt->leading) + 1;
     b.book_title = m->title ? m->title : "Untitled";
+    b.tp_first = qr_doc_title_page(doc, &b.tp_last);
+    b.small_caps = -1;
     /* footnotes at 9 on 11 for the default 11 on 14 */
     b.fn_size = opt->font_size * 9 / 11;
     b.fn_leading = opt->leading * 11 / 14;
