@@ -94,6 +94,7 @@ static const struct {
     {"install", suite_install},
     {"print", suite_print},
     {"corpus", suite_corpus},
+    {"front", suite_front},
 };
 
 /* Runs suite i, printing its progress line on a terminal. */

@@ -191,5 +191,6 @@ void suite_watch(void);
 void suite_install(void);
 void suite_print(void);
 void suite_corpus(void);
+void suite_front(void);
 
 #endif

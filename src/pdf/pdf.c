@@ -347,6 +347,8 @@ void qr_trace_write(const qr_layout *lay, qr_buf *out)
             char *fd = pango_font_description_to_string(d);
             qr_buf_addf(out, "  %7.2f %7.2f %s \"%.*s\"%s", r->x, r->y, fd, r->b1 - r->b0,
                         r->shape->text + r->b0, r->artifact ? " artifact" : "");
+            if (r->shape->features && strstr(r->shape->features, "smcp"))
+                qr_buf_adds(out, " small-caps");
             if (r->expand != 0)
                 qr_buf_addf(out, " expand %+.1f%%", 100 * r->expand);
             if (r->link_page)

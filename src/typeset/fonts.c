@@ -1,6 +1,7 @@
 /* fonts.c: fonts through fontconfig and Pango, a cache of shaped words,
  * and hyphenation with libhyphen. */
 #include <fontconfig/fontconfig.h>
+#include <hb-ot.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
@@ -457,6 +458,28 @@ int qr_fonts_has_char(qr_fonts *f, uint32_t cp)
     PangoFont *font =
         pango_font_map_load_font(f->map, f->ctx, qr_fonts_desc(f, QR_FACE_REGULAR, 10));
     int has = font && pango_font_has_char(font, cp);
+    if (font)
+        g_object_unref(font);
+    return has;
+}
+
+int qr_fonts_has_feature(qr_fonts *f, int face, const char *tag)
+{
+    PangoFont *font = pango_font_map_load_font(f->map, f->ctx, qr_fonts_desc(f, face, 10));
+    hb_font_t *hb = font ? pango_font_get_hb_font(font) : NULL;
+    int has = 0;
+    if (hb) {
+        hb_tag_t want = hb_tag_from_string(tag, -1), tags[64];
+        hb_face_t *hf = hb_font_get_face(hb);
+        unsigned start = 0, n;
+        do {
+            n = QR_ARRAY_LEN(tags);
+            hb_ot_layout_table_get_feature_tags(hf, HB_OT_TAG_GSUB, start, &n, tags);
+            for (unsigned i = 0; i < n && !has; i++)
+                has = tags[i] == want;
+            start += n;
+        } while (n == QR_ARRAY_LEN(tags) && !has);
+    }
     if (font)
         g_object_unref(font);
     return has;

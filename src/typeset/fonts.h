@@ -31,6 +31,11 @@ typedef enum {
 #define QR_FACE_LINING 0x10
 /* The OpenType features of lining, tabular figures, for Pango. */
 #define QR_LINING_FEATURES "lnum=1, tnum=1"
+/* Or'ed into a face for a paragraph's style: in small capitals, capitals
+ * and lower case alike (OpenType c2sc and smcp), where the font has them.
+ * The glyphs change, not the text: copying gives the letters as written. */
+#define QR_FACE_SMALL_CAPS 0x20
+#define QR_SMALL_CAPS_FEATURES "c2sc=1, smcp=1"
 
 typedef struct qr_fonts qr_fonts;
 
@@ -46,6 +51,10 @@ void qr_fonts_new_build(qr_fonts *f);
 size_t qr_fonts_n_shapes(const qr_fonts *f);
 /* How many times a shape showing a character no font has was returned. */
 unsigned long qr_fonts_missing_met(const qr_fonts *f);
+
+/* Whether the face's font has the OpenType feature `tag` ("smcp") in its
+ * GSUB table. */
+int qr_fonts_has_feature(qr_fonts *f, int face, const char *tag);
 
 /* Borrowed: a font description for a face at a size (points). */
 PangoFontDescription *qr_fonts_desc(qr_fonts *f, int face, double size);

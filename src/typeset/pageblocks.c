@@ -641,11 +641,12 @@ static pblock *S_set_apart(pb *b, const qr_node *n, int face, double left, doubl
     bl->left = left;
     bl->width = width;
     bl->hang = hang;
-    qr_para_style st = {.face = face,
+    qr_para_style st = {.face = face & ~QR_FACE_SMALL_CAPS,
                         .size = o->font_size,
                         .indent = 0,
                         .align = QR_ALIGN_LEFT,
-                        .hyphenate = hyphenate};
+                        .hyphenate = hyphenate,
+                        .small_caps = (face & QR_FACE_SMALL_CAPS) != 0};
     st.note_first = S_notes_of(b, n);
     qr_para_build(b->fonts, n, &st, o, qr_node_effective_lang(b->doc, n), &bl->para);
     if (bl->para.n == 0 || qr_pb_break(b, bl, 0) < 0) {
@@ -830,9 +831,15 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
             indent_next = 0;
             break;
         case QR_NODE_SPEECH: /* its blocks follow */ indent_next = 0; break;
-        case QR_NODE_SPEAKER: /* the label on a line of its own, in italics */
+        case QR_NODE_SPEAKER:
+            /* the label on a line of its own, in small capitals where the
+             * font has them (as the EPUB sets it), else in italics */
             it.ev = QR_EV_EXIT;
-            S_set_apart(b, n, QR_FACE_ITALIC, left, width, 0, 0);
+            if (b->small_caps < 0)
+                b->small_caps = qr_fonts_has_feature(b->fonts, QR_FACE_REGULAR, "smcp") &&
+                                qr_fonts_has_feature(b->fonts, QR_FACE_REGULAR, "c2sc");
+            S_set_apart(b, n, b->small_caps ? QR_FACE_REGULAR | QR_FACE_SMALL_CAPS : QR_FACE_ITALIC,
+                        left, width, 0, 0);
             indent_next = 0;
             break;
         case QR_NODE_STAGE: /* set apart: in italics, 2 em in */

@@ -498,8 +498,11 @@ static int S_build(qr_fonts *f, const char *text, int len, PangoAttrList *attrs,
     fd->start_index = 0;
     fd->end_index = (guint)len;
     pango_attr_list_insert_before(attrs, fd);
-    if (st->lining) {
-        PangoAttribute *ff = pango_attr_font_features_new(QR_LINING_FEATURES);
+    if (st->lining || st->small_caps) {
+        PangoAttribute *ff = pango_attr_font_features_new(
+            st->lining && st->small_caps ? QR_LINING_FEATURES ", " QR_SMALL_CAPS_FEATURES
+            : st->lining                 ? QR_LINING_FEATURES
+                                         : QR_SMALL_CAPS_FEATURES);
         ff->start_index = 0;
         ff->end_index = (guint)len;
         pango_attr_list_insert_before(attrs, ff);

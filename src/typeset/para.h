@@ -39,6 +39,8 @@ typedef struct qr_para_style {
     int hyphenate;
     /* lining, tabular figures (QR_FACE_LINING): tables and the contents */
     int lining;
+    /* in small capitals (QR_FACE_SMALL_CAPS): a play's speaker's label */
+    int small_caps;
     /* > 0: words wider than this may break between any two characters (an
      * emergency for words longer than the measure) */
     double break_long;
