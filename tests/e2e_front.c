@@ -11,15 +11,16 @@
 
 /* A plain text that opens with its own title page: title, subtitle and
  * by-line, before its first chapter. */
-static const char S_titled[] = "THE SALT ROAD\n\n"
-                               "A Tale of the Marshes\n\n"
-                               "by Ann Example\n\n\n"
-                               "CHAPTER I.\n\n"
-                               "The road ran along the dyke, and the wind came in off the sea all the\n"
-                               "morning, so that the walkers bent their heads and said little.\n\n\n"
-                               "CHAPTER II.\n\n"
-                               "By evening they reached the inn, where a fire was lit and supper\n"
-                               "waiting for anyone with the coin to pay for it.\n";
+static const char S_titled[] =
+    "THE SALT ROAD\n\n"
+    "A Tale of the Marshes\n\n"
+    "by Ann Example\n\n\n"
+    "CHAPTER I.\n\n"
+    "The road ran along the dyke, and the wind came in off the sea all the\n"
+    "morning, so that the walkers bent their heads and said little.\n\n\n"
+    "CHAPTER II.\n\n"
+    "By evening they reached the inn, where a fire was lit and supper\n"
+    "waiting for anyone with the coin to pay for it.\n";
 
 /* Builds `text` (a file NAME.txt in the scratch folder NAME) into both
  * editions; *epub and *pdf their paths. Returns 0, or -1 having failed. */

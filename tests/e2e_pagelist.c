@@ -822,6 +822,13 @@ static void test_ace_japanese(void)
     S_ace("ace-japanese", src);
 }
 
+/* A book whose own title page is the EPUB's title page */
+static void test_ace_title_page(void)
+{
+    const char *src[] = {"tests/corpus/christmas-carol.txt", NULL};
+    S_ace("ace-title-page", src);
+}
+
 void suite_pagelist(void)
 {
     qt_case("pagelist: seed book, every page's first words after its marker", test_seed_pages);
@@ -836,4 +843,5 @@ void suite_pagelist(void)
     qt_case("a11y: Ace finds no violation in the seed book", test_ace_seed);
     qt_case("a11y: Ace finds no violation in the rich fixture", test_ace_rich);
     qt_case("a11y: Ace finds no violation in a Japanese corpus book", test_ace_japanese);
+    qt_case("a11y: Ace finds no violation in a book with its own title page", test_ace_title_page);
 }

@@ -702,7 +702,8 @@ void qr_pb_collect_blocks(pb *b, const qr_node *chapter)
     int indent_next = 0, depth = 0;
     char marker[24] = "";
     /* the book's own title page is on the title page (pagefront.c) */
-    const qr_node *skip_to = b->tp_first && qr_node_parent(b->tp_first) == chapter ? b->tp_last : NULL;
+    const qr_node *skip_to =
+        b->tp_first && qr_node_parent(b->tp_first) == chapter ? b->tp_last : NULL;
     qr_iter it;
     qr_iter_init(&it, chapter);
     qr_event ev;

@@ -98,7 +98,8 @@ static void S_own_title_page(pb *b, qr_page *p)
         double y = tight ? b->y0 + o->font_size : o->top + b->text_h / 4;
         double gap = tight ? o->leading * 0.5 : o->leading;
         for (const qr_node *n = b->tp_first; n; n = n == b->tp_last ? NULL : qr_node_next(n)) {
-            double size = o->font_size * (n == b->tp_first ? (tight ? 1.6 : 2.2) : (tight ? 1 : 1.2));
+            double scale = n == b->tp_first ? (tight ? 1.6 : 2.2) : (tight ? 1 : 1.2);
+            double size = o->font_size * scale;
             y = qr_pb_place_para_centred(b, p, n, size, y) + gap;
         }
         if (y - gap <= o->top + b->text_h)

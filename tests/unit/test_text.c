@@ -816,12 +816,14 @@ static void test_notes_list(void)
     CHECK_INT_EQ(rc, 0);
     CHECK_CONTAINS(d, "text \"I reached the harbour on a Monday\"\n      note\n        paragraph\n"
                       "          text \"The fourteenth of May.\"");
-    CHECK_CONTAINS(d, "text \" and the tide was out. The innkeeper\"\n      note\n        paragraph\n"
+    CHECK_CONTAINS(d, "text \" and the tide was out. The innkeeper\"\n      note\n"
+                      "        paragraph\n"
                       "          text \"A Mr. Penhallow, of whom more later.\"");
     CHECK_CONTAINS(d, "his dog [3] barked.");
     CHECK_CONTAINS(d, "text \"1. Walk to the quay.\"");
     CHECK_CONTAINS(d, "text \"NOTES.\"\n    paragraph\n      text \"4. A note out of sequence");
-    CHECK_CONTAINS(d, "text \"Die Flut\"\n      note\n        paragraph\n          text \"Im Mai.\"");
+    CHECK_CONTAINS(d, "text \"Die Flut\"\n      note\n        paragraph\n"
+                      "          text \"Im Mai.\"");
     CHECK_CONTAINS(d, "text \" kam, und der Wind\"\n      note\n        paragraph\n"
                       "          text \"Aus Westen.\"");
     CHECK_CONTAINS(d, "text \"2. A note whose call the text lacks.\"");
