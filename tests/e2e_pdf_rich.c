@@ -691,6 +691,37 @@ static qr_doc *S_chapter_doc(const char *title, qr_builder *b)
     return doc;
 }
 
+/* doc typeset with the default options and the fonts of the tree; o must
+ * outlive the layout. Fails the case when nothing is set. */
+static qr_layout *S_typeset_default(qr_doc *doc, qr_print_options *o)
+{
+    qr_print_options_default(o);
+    o->fonts_dir = "fonts";
+    qr_error err;
+    qr_error_clear(&err);
+    qr_layout *lay = qr_typeset(doc, o, &err);
+    if (!lay)
+        qt_fail(__FILE__, __LINE__, "typeset: %s", err.msg);
+    return lay;
+}
+
+/* The PDF of lay written to the scratch folder `scratch` as `file`: its
+ * bytes in pdf, its path in path. */
+static int S_write_scratch_pdf(qr_layout *lay, qr_doc *doc, const char *scratch, const char *file,
+                               qr_buf *pdf, qr_buf *path)
+{
+    qr_error err;
+    qr_error_clear(&err);
+    if (qr_pdf_write(lay, doc, 0, pdf, &err) != 0) {
+        qt_fail(__FILE__, __LINE__, "PDF: %s", err.msg);
+        return -1;
+    }
+    qt_scratch(scratch, path);
+    qr_buf_addf(path, "/%s", file);
+    CHECK_INT_EQ(qt_write(path->ptr, pdf->ptr, pdf->len), 0);
+    return 0;
+}
+
 /*
  * A chapter of many notes, short and long (one longer than a page), called
  * from paragraphs of every length: typeset, written, and each note's text
@@ -732,19 +763,10 @@ static void test_notes_on_their_pages(void)
     qr_builder_finish(&b);
 
     qr_print_options o;
-    qr_print_options_default(&o);
-    o.fonts_dir = "fonts";
-    qr_error err;
-    qr_error_clear(&err);
-    qr_layout *lay = qr_typeset(doc, &o, &err);
-    CHECK(lay != NULL);
+    qr_layout *lay = S_typeset_default(doc, &o);
     qr_buf pdf = QR_BUF_INIT, path = QR_BUF_INIT, text = QR_BUF_INIT;
-    if (!lay)
+    if (!lay || S_write_scratch_pdf(lay, doc, "pdf-rich-notes", "notes.pdf", &pdf, &path) != 0)
         goto done;
-    CHECK_INT_EQ(qr_pdf_write(lay, doc, 0, &pdf, &err), 0);
-    qt_scratch("pdf-rich-notes", &path);
-    qr_buf_adds(&path, "/notes.pdf");
-    CHECK_INT_EQ(qt_write(path.ptr, pdf.ptr, pdf.len), 0);
     int pages = (int)lay->n_pages;
     int *call = xcalloc((size_t)n_notes + 1, sizeof *call);
     int *note = xcalloc((size_t)n_notes + 1, sizeof *note);
@@ -819,12 +841,7 @@ static void test_scene_breaks(void)
     qr_builder_leave(&b);
     qr_builder_finish(&b);
     qr_print_options o;
-    qr_print_options_default(&o);
-    o.fonts_dir = "fonts";
-    qr_error err;
-    qr_error_clear(&err);
-    qr_layout *lay = qr_typeset(doc, &o, &err);
-    CHECK(lay != NULL);
+    qr_layout *lay = S_typeset_default(doc, &o);
     int ornaments = 0;
     for (size_t p = 0; lay && p < lay->n_pages; p++) {
         const qr_page *pg = &lay->pages[p];
@@ -896,12 +913,7 @@ static void test_deep_nesting(void)
     qr_builder_leave(&b);
     qr_builder_finish(&b);
     qr_print_options o;
-    qr_print_options_default(&o);
-    o.fonts_dir = "fonts";
-    qr_error err;
-    qr_error_clear(&err);
-    qr_layout *lay = qr_typeset(doc, &o, &err);
-    CHECK(lay != NULL);
+    qr_layout *lay = S_typeset_default(doc, &o);
     if (lay) {
         int found = 0;
         for (size_t p = 0; p < lay->n_pages; p++) {
@@ -961,19 +973,10 @@ static void test_heading_note(void)
     qr_builder_finish(&b);
 
     qr_print_options o;
-    qr_print_options_default(&o);
-    o.fonts_dir = "fonts";
-    qr_error err;
-    qr_error_clear(&err);
-    qr_layout *lay = qr_typeset(doc, &o, &err);
-    CHECK(lay != NULL);
+    qr_layout *lay = S_typeset_default(doc, &o);
     qr_buf pdf = QR_BUF_INIT, path = QR_BUF_INIT, text = QR_BUF_INIT;
-    if (!lay)
+    if (!lay || S_write_scratch_pdf(lay, doc, "pdf-rich-heading-note", "note.pdf", &pdf, &path) != 0)
         goto done;
-    CHECK_INT_EQ(qr_pdf_write(lay, doc, 0, &pdf, &err), 0);
-    qt_scratch("pdf-rich-heading-note", &path);
-    qr_buf_adds(&path, "/note.pdf");
-    CHECK_INT_EQ(qt_write(path.ptr, pdf.ptr, pdf.len), 0);
     int found = 0;
     for (size_t p = 1; p <= lay->n_pages && !found; p++) {
         S_page_text(path.ptr, (int)p, &text);
