@@ -129,7 +129,8 @@ static void test_one_title_page(void)
     const char *pt[] = {"pdftotext", "-enc", "UTF-8", pdf.ptr, "-", NULL};
     CHECK_INT_EQ(qt_run(pt, NULL, &text, NULL), 0);
     CHECK_INT_EQ(S_count(text.ptr, "THE SALT ROAD"), 1);
-    CHECK_INT_EQ(S_count(text.ptr, "Ann Example"), 1);
+    /* and the author on the title page, then on its verso's copyright lines */
+    CHECK_INT_EQ(S_count(text.ptr, "Ann Example"), 2);
     qr_buf_reset(&text);
     const char *p3[] = {"pdftotext", "-enc", "UTF-8", "-f", "3", "-l", "3", pdf.ptr, "-", NULL};
     CHECK_INT_EQ(qt_run(p3, NULL, &text, NULL), 0);
@@ -165,6 +166,36 @@ done:
     qr_buf_release(&text);
 }
 
+/* The creators the metadata names are printed on the copyright page (the
+ * title page's verso), as the EPUB's copyright page gives them, even when
+ * the book's own title page names only its author. */
+static void test_copyright_creators(void)
+{
+    qr_buf epub = QR_BUF_INIT, pdf = QR_BUF_INIT, text = QR_BUF_INIT, cp = QR_BUF_INIT;
+    qr_buf book = QR_BUF_INIT;
+    qr_buf_adds(&book, "Title: The Salt Road\nAuthor: Ann Example\nIllustrator: Ben Drawer\n"
+                       "Translator: Cy Turner\n\n"
+                       "*** START OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***\n\n");
+    qr_buf_adds(&book, S_titled);
+    qr_buf_adds(&book, "\n*** END OF THE PROJECT GUTENBERG EBOOK THE SALT ROAD ***\n");
+    if (S_build("front-creators", book.ptr, &epub, &pdf) < 0)
+        goto done;
+    CHECK_INT_EQ(qt_epub_entry(epub.ptr, "EPUB/text/copyright.xhtml", &cp), 0);
+    CHECK_CONTAINS(cp.ptr, "Illustrated by Ben Drawer");
+    CHECK_CONTAINS(cp.ptr, "Translated by Cy Turner");
+    /* page 4: the title page's verso */
+    const char *p4[] = {"pdftotext", "-enc", "UTF-8", "-f", "4", "-l", "4", pdf.ptr, "-", NULL};
+    CHECK_INT_EQ(qt_run(p4, NULL, &text, NULL), 0);
+    CHECK_CONTAINS(text.ptr, "The Salt Road\nby Ann Example\nIllustrated by Ben Drawer\n"
+                             "Translated by Cy Turner\n");
+done:
+    qr_buf_release(&epub);
+    qr_buf_release(&pdf);
+    qr_buf_release(&text);
+    qr_buf_release(&cp);
+    qr_buf_release(&book);
+}
+
 /* A play's speaker's labels: in the font's small capitals in the PDF (the
  * trace marks the run), the text read back as written. */
 static void test_speaker_small_caps(void)
@@ -198,5 +229,6 @@ void suite_front(void)
 {
     qt_case("front/one-title-page", test_one_title_page);
     qt_case("front/made-title-page", test_made_title_page);
+    qt_case("front/copyright-creators", test_copyright_creators);
     qt_case("front/speaker-small-caps", test_speaker_small_caps);
 }

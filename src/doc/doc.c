@@ -569,6 +569,19 @@ void qr_doc_dump(const qr_doc *doc, qr_buf *out)
     }
 }
 
+const char *qr_meta_role_phrase(const char *role)
+{
+    static const char *const phrases[][2] = {
+        {"trl", "Translated by"},   {"edt", "Edited by"},     {"ill", "Illustrated by"},
+        {"aui", "Introduction by"}, {"aft", "Afterword by"},  {"ed", "Edited by"},
+        {"nrt", "Narrated by"},     {"pht", "Photographs by"}, {"ctb", "With contributions by"},
+    };
+    for (size_t i = 0; role && i < QR_ARRAY_LEN(phrases); i++)
+        if (strcmp(role, phrases[i][0]) == 0)
+            return phrases[i][1];
+    return NULL;
+}
+
 void qr_meta_authors(const qr_meta *m, qr_buf *out)
 {
     size_t start = out->len;

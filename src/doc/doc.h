@@ -173,6 +173,10 @@ const qr_meta *qr_doc_meta_const(const qr_doc *doc);
 /* Appends the names of the book's authors (creators with the role aut, or
  * none), joined by ", ": the PDF's Author, the XMP's dc:creator, the cover. */
 void qr_meta_authors(const qr_meta *m, qr_buf *out);
+/* What a creator with a MARC relator role other than author did, as a
+ * title page says it ("Translated by", "Illustrated by"), or NULL for an
+ * author (no role, aut) or a role a title page does not name. */
+const char *qr_meta_role_phrase(const char *role);
 /* Borrowed: the DOCUMENT node. */
 qr_node *qr_doc_root(const qr_doc *doc);
 

@@ -20,21 +20,6 @@ typedef struct S_page {
     int english; /* the book is in English: no language marks needed */
 } S_page;
 
-/* Borrowed (static): "Translated by" and the like for a MARC relator code,
- * or NULL for the book's authors and unknown roles. */
-static const char *S_role_phrase(const char *role)
-{
-    static const char *const phrases[][2] = {
-        {"trl", "Translated by"}, {"edt", "Edited by"},     {"ill", "Illustrated by"},
-        {"aui", "Introduction by"}, {"aft", "Afterword by"}, {"ed", "Edited by"},
-        {"nrt", "Narrated by"},   {"pht", "Photographs by"}, {"ctb", "With contributions by"},
-    };
-    for (size_t i = 0; role && i < QR_ARRAY_LEN(phrases); i++)
-        if (strcmp(role, phrases[i][0]) == 0)
-            return phrases[i][1];
-    return NULL;
-}
-
 static int S_blank(const char *s)
 {
     if (!s)
@@ -91,7 +76,7 @@ static void S_creators(S_page *p, const char *author_label)
     int n = m->n_creators < QR_MAX_CREATORS ? m->n_creators : QR_MAX_CREATORS;
     int authors = 0;
     for (int i = 0; i < n; i++)
-        if (!S_blank(m->creators[i].name) && !S_role_phrase(m->creators[i].role))
+        if (!S_blank(m->creators[i].name) && !qr_meta_role_phrase(m->creators[i].role))
             authors++;
     if (authors > 0) {
         qr_xw_start(p->x, "p");
@@ -102,7 +87,7 @@ static void S_creators(S_page *p, const char *author_label)
         }
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (S_blank(m->creators[i].name) || S_role_phrase(m->creators[i].role))
+            if (S_blank(m->creators[i].name) || qr_meta_role_phrase(m->creators[i].role))
                 continue;
             if (k > 0)
                 qr_xw_texts(p->x, k == authors - 1 ? (authors > 2 ? ", and " : " and ") : ", ");
@@ -113,7 +98,7 @@ static void S_creators(S_page *p, const char *author_label)
         qr_xw_nl(p->x);
     }
     for (int i = 0; i < n; i++) {
-        const char *phrase = S_role_phrase(m->creators[i].role);
+        const char *phrase = qr_meta_role_phrase(m->creators[i].role);
         if (phrase)
             S_line(p, "contributor", phrase, m->creators[i].name);
     }

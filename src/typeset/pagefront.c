@@ -137,8 +137,26 @@ static double S_place_left(pb *b, qr_page *page, const char *text, double size, 
     return y;
 }
 
-/* The copyright page: rights, publisher, date, ISBN, identifier and the
- * colophon, small, at the foot of the title page's verso. */
+/* The authors as a title page names them: "A", "A and B", "A, B, and C". */
+static void S_by_line(const qr_meta *m, qr_buf *out)
+{
+    int authors = 0, k = 0;
+    for (int i = 0; i < m->n_creators; i++)
+        authors += m->creators[i].name && !qr_meta_role_phrase(m->creators[i].role);
+    for (int i = 0; i < m->n_creators; i++) {
+        if (!m->creators[i].name || qr_meta_role_phrase(m->creators[i].role))
+            continue;
+        if (k > 0)
+            qr_buf_adds(out, k == authors - 1 ? (authors > 2 ? ", and " : " and ") : ", ");
+        qr_buf_adds(out, m->creators[i].name);
+        k++;
+    }
+}
+
+/* The copyright page, small, at the foot of the title page's verso: the
+ * book's title and its creators as the EPUB's copyright page gives them
+ * (the only place they are printed when the book's own title page is set),
+ * then rights, publisher, date, ISBN, identifier and the colophon. */
 static void S_copyright(pb *b, qr_page *page, const qr_meta *m)
 {
     const qr_print_options *o = b->opt;
@@ -150,20 +168,47 @@ static void S_copyright(pb *b, qr_page *page, const qr_meta *m)
     size_t cl = strlen(colophon);
     if (cl > 3 && colophon[cl - 3] == ' ' && colophon[cl - 2] >= '0' && colophon[cl - 2] <= '9')
         colophon[cl - 3] = '\0';
-    const char *lines[] = {m->rights,     m->publisher, m->date, isbn[0] ? isbn : NULL,
-                           m->identifier, colophon};
+    qr_buf title = QR_BUF_INIT, by = QR_BUF_INIT;
+    qr_buf_adds(&title, b->book_title ? b->book_title : "");
+    if (m->subtitle && *m->subtitle)
+        qr_buf_addf(&title, ": %s", m->subtitle);
+    qr_buf_adds(&by, "by ");
+    S_by_line(m, &by);
+    if (by.len == 3)
+        qr_buf_reset(&by);
+    enum { MAX_LINES = 8 + QR_MAX_CREATORS };
+    const char *lines[MAX_LINES];
+    char roles[QR_MAX_CREATORS][512];
+    int n = 0, n_roles = 0;
+    lines[n++] = title.ptr;
+    lines[n++] = by.ptr;
+    for (int i = 0; i < m->n_creators && n_roles < QR_MAX_CREATORS; i++) {
+        const char *phrase = qr_meta_role_phrase(m->creators[i].role);
+        if (phrase && m->creators[i].name) {
+            snprintf(roles[n_roles], sizeof roles[n_roles], "%s %s", phrase,
+                     m->creators[i].name);
+            lines[n++] = roles[n_roles++];
+        }
+    }
+    int space_after = n; /* a line of space between the book and its rights */
+    const char *rest[] = {m->rights,     m->publisher, m->date, isbn[0] ? isbn : NULL,
+                          m->identifier, colophon};
+    for (size_t i = 0; i < QR_ARRAY_LEN(rest); i++)
+        lines[n++] = rest[i];
     double size = o->font_size * 0.82, leading = o->leading * 0.85;
-    int n = 0;
-    for (size_t i = 0; i < QR_ARRAY_LEN(lines); i++)
-        n += lines[i] && *lines[i];
-    double y = o->top + b->text_h - (n + 1) * leading;
-    for (size_t i = 0; i < QR_ARRAY_LEN(lines); i++) {
+    int shown = 0;
+    for (int i = 0; i < n; i++)
+        shown += lines[i] && *lines[i];
+    double y = o->top + b->text_h - (shown + 2) * leading;
+    for (int i = 0; i < n; i++) {
+        if (i == space_after || i == n - 1)
+            y += leading * 0.5; /* the rights apart, and the colophon */
         if (!lines[i] || !*lines[i])
             continue;
         y = S_place_left(b, page, lines[i], size, leading, y);
-        if (i + 2 == QR_ARRAY_LEN(lines))
-            y += leading * 0.5; /* the colophon apart */
     }
+    qr_buf_release(&title);
+    qr_buf_release(&by);
 }
 
 /* The title page made from the metadata: title, subtitle, creators and
@@ -179,15 +224,10 @@ static void S_made_title_page(pb *b, qr_page *p, const qr_meta *m)
     y = o->top + b->text_h / 2;
     for (int i = 0; i < m->n_creators; i++) {
         /* authors by name alone; the others (MARC relators) say what they did */
-        static const struct {
-            const char *role, *prefix;
-        } roles[] = {{"trl", "Translated by "}, {"edt", "Edited by "}, {"ill", "Illustrated by "}};
-        const char *prefix = "";
-        for (size_t k = 0; k < QR_ARRAY_LEN(roles) && m->creators[i].role; k++)
-            if (strcmp(m->creators[i].role, roles[k].role) == 0)
-                prefix = roles[k].prefix;
+        const char *phrase = qr_meta_role_phrase(m->creators[i].role);
         char line[512];
-        snprintf(line, sizeof line, "%s%s", prefix, m->creators[i].name);
+        snprintf(line, sizeof line, "%s%s%s", phrase ? phrase : "", phrase ? " " : "",
+                 m->creators[i].name);
         y = qr_pb_place_block(b, p, line, QR_FACE_REGULAR, o->font_size * 1.3, y) +
             o->font_size * 0.6;
     }
