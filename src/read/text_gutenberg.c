@@ -60,7 +60,8 @@ static int S_etext_credit(const char *s, size_t len)
     s += 5, len -= 5;
     for (size_t i = 0; i < QR_ARRAY_LEN(what); i++) {
         size_t wl = strlen(what[i]);
-        if (!qr_text_starts_with_ci(s, len, what[i]) || !qr_text_starts_with(s + wl, len - wl, " was "))
+        if (!qr_text_starts_with_ci(s, len, what[i]) ||
+            !qr_text_starts_with(s + wl, len - wl, " was "))
             continue;
         for (size_t j = 0; j < QR_ARRAY_LEN(done); j++)
             if (qr_text_starts_with(s + wl + 5, len - wl - 5, done[j]))
@@ -167,6 +168,19 @@ static int S_digits_value(const char *s, size_t len)
     for (size_t i = 0; i < len && i < 9 && isdigit((unsigned char)s[i]); i++)
         v = v * 10 + (s[i] - '0');
     return v;
+}
+
+/* The ebook number in s, "EBook #2701", "eBook #2600", "Etext #3261": the
+ * number, with the offset of its word in *at; -1 when s has none. */
+static int S_ebook_number(const char *s, size_t len, size_t *at)
+{
+    for (size_t k = 0; k + 7 < len; k++)
+        if ((strncasecmp(s + k, "ebook #", 7) == 0 || strncasecmp(s + k, "etext #", 7) == 0) &&
+            isdigit((unsigned char)s[k + 7])) {
+            *at = k;
+            return S_digits_value(s + k + 7, len - k - 7);
+        }
+    return -1;
 }
 
 /* Arena: "December 25, 2008", "April, 2001" or "2008-12-25" as ISO 8601. */
@@ -353,12 +367,15 @@ static void S_old_header(reader *r, int end, const char **title, size_t *title_l
     for (int i = 0; i < end; i++) {
         size_t l;
         const char *t = qr_text_line(r, i, &l);
-        size_t k = 0;
-        while (k + 8 < l && !(t[k] == '[' && (strncasecmp(t + k + 1, "Etext #", 7) == 0 ||
-                                              strncasecmp(t + k + 1, "EBook #", 7) == 0)))
-            k++;
-        if (k + 8 >= l || !isdigit((unsigned char)t[k + 8]))
+        /* "[Etext #2265]": the first number in brackets */
+        size_t k = 0, at = 0;
+        int num;
+        while ((num = S_ebook_number(t + k, l - k, &at)) >= 0 &&
+               (k + at == 0 || t[k + at - 1] != '['))
+            k += at + 1;
+        if (num < 0)
             continue;
+        k += at - 1; /* the bracket */
         int by = S_prev_text(r, i), ti = by >= 0 ? S_prev_text(r, by) : -1;
         size_t bl, tl;
         const char *bt = by >= 0 ? qr_text_line(r, by, &bl) : NULL;
@@ -383,8 +400,8 @@ static void S_old_header(reader *r, int end, const char **title, size_t *title_l
         if (!m->date && dl > 0)
             m->date = S_parse_date(r, t, dl);
         if (!m->source)
-            m->source = qr_arena_printf(qr_doc_arena(r->doc), "https://www.gutenberg.org/ebooks/%d",
-                                        S_digits_value(t + k + 8, l - k - 8));
+            m->source =
+                qr_arena_printf(qr_doc_arena(r->doc), "https://www.gutenberg.org/ebooks/%d", num);
         return;
     }
 }
@@ -532,19 +549,13 @@ void qr_text_gutenberg(reader *r)
         }
         last_field = last > last_field ? last : i > last_field ? i : last_field;
         /* the ebook number: "[EBook #2701]", "[eBook #2600]", "[Etext #3261]" */
-        for (int j = i; j <= last; j++) {
-            size_t jl;
+        for (int j = i; j <= last && !m->source && (r->flags & QR_READ_FIRST); j++) {
+            size_t jl, at;
             const char *jt = qr_text_line(r, j, &jl);
-            for (size_t k = 0; k + 7 < jl; k++) {
-                if ((strncasecmp(jt + k, "ebook #", 7) == 0 ||
-                     strncasecmp(jt + k, "etext #", 7) == 0) &&
-                    isdigit((unsigned char)jt[k + 7]) &&
-                    !m->source && (r->flags & QR_READ_FIRST)) {
-                    int num = S_digits_value(jt + k + 7, jl - k - 7);
-                    m->source = qr_arena_printf(qr_doc_arena(r->doc),
-                                                "https://www.gutenberg.org/ebooks/%d", num);
-                }
-            }
+            int num = S_ebook_number(jt, jl, &at);
+            if (num >= 0)
+                m->source = qr_arena_printf(qr_doc_arena(r->doc),
+                                            "https://www.gutenberg.org/ebooks/%d", num);
         }
         i = last;
     }
@@ -572,9 +583,7 @@ void qr_text_gutenberg(reader *r)
      * "E-text prepared by ...", "This etext was produced from the 1908
      * edition by ...") is the header's, not the book's: it goes to the
      * back with it. */
-    int i = r->body_first;
-    while (i < r->n_lines && qr_text_blank(r, i))
-        i++;
+    int i = S_skip_blank(r, r->body_first);
     size_t cl;
     const char *ct = i < r->n_lines ? qr_text_line(r, i, &cl) : NULL;
     if (ct && (qr_text_starts_with_ci(ct, cl, "Produced by") ||

@@ -210,7 +210,7 @@ static int S_notes_heading(qr_node *n)
         s++;
         len--;
     }
-    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    for (size_t i = 0; i < QR_ARRAY_LEN(words); i++)
         if (strlen(words[i]) == len && strncasecmp(s, words[i], len) == 0)
             return 1;
     return 0;
@@ -237,6 +237,18 @@ static int S_list_label(qr_node *p, size_t *open)
         i++;
     *open = i;
     return num;
+}
+
+/* Takes the nearest call with `label` among calls[from, to) that no note
+ * took: returns its index, or -1. */
+static int S_take_call(S_ctx *c, const char *label, int from, int to)
+{
+    for (int k = to - 1; k >= from; k--)
+        if (!c->calls[k].taken && strcmp(c->calls[k].label, label) == 0) {
+            c->calls[k].taken = 1;
+            return k;
+        }
+    return -1;
 }
 
 static void S_add_note(S_ctx *c, const S_note *note)
@@ -283,12 +295,9 @@ static qr_node *S_list_notes(S_ctx *c, qr_node *h)
     int bound = c->n_calls;
     for (int i = c->n_notes - 1; i >= first; i--) {
         S_note *note = &c->notes[i];
-        for (int k = bound - 1; k >= c->list_from && note->call < 0; k--)
-            if (!c->calls[k].taken && strcmp(c->calls[k].label, note->label) == 0) {
-                note->call = k;
-                c->calls[k].taken = 1;
-                bound = k;
-            }
+        note->call = S_take_call(c, note->label, c->list_from, bound);
+        if (note->call >= 0)
+            bound = note->call;
     }
     if (last)
         c->list_from = c->n_calls;
@@ -342,11 +351,7 @@ static void S_collect(S_ctx *c, qr_node *from)
             S_note note;
             if (type == QR_NODE_PARAGRAPH && S_note_opens(n, &note)) {
                 /* the nearest call before it with its label, not taken */
-                for (int k = c->n_calls - 1; k >= 0 && note.call < 0; k--)
-                    if (!c->calls[k].taken && strcmp(c->calls[k].label, note.label) == 0) {
-                        note.call = k;
-                        c->calls[k].taken = 1;
-                    }
+                note.call = S_take_call(c, note.label, 0, c->n_calls);
                 S_add_note(c, &note);
                 /* past its paragraphs: their text is the note's */
                 qr_node *last = n;

@@ -74,7 +74,7 @@ static size_t S_caps_name(const char *s, size_t len)
 }
 
 /* Whether the word of the stage opens s ("Enter", "Exit", "Exeunt"...). */
-static int S_stage_word(const char *s, size_t len)
+int qr_text_stage_word(const char *s, size_t len)
 {
     static const char *const words[] = {"Enter", "Exit", "Exeunt", "Manet", "Re-enter", "Reenter"};
     for (size_t k = 0; k < QR_ARRAY_LEN(words); k++) {
@@ -84,11 +84,6 @@ static int S_stage_word(const char *s, size_t len)
             return 1;
     }
     return 0;
-}
-
-int qr_text_stage_word(const char *s, size_t len)
-{
-    return S_stage_word(s, len);
 }
 
 /*
@@ -117,7 +112,8 @@ static size_t S_runin_name(const reader *r, int i, int opens_block)
             return 0;
     }
     k++; /* the stop */
-    if (k < 3 || k > 20 || k + 1 >= l || t[k] != ' ' || S_roman_only(t, k) || S_stage_word(t, k))
+    if (k < 3 || k > 20 || k + 1 >= l || t[k] != ' ' || S_roman_only(t, k) ||
+        qr_text_stage_word(t, k))
         return 0;
     return k;
 }
@@ -143,7 +139,7 @@ static int S_stage_text(const char *s, size_t sl, const char *e, size_t el)
         return 1;
     if (s[0] == '_' && (e[el - 1] == '_' || (el >= 2 && e[el - 2] == '_' && e[el - 1] == '.')))
         return 1;
-    return S_stage_word(s, sl);
+    return qr_text_stage_word(s, sl);
 }
 
 static int S_stage_block(const reader *r, const block *b)
