@@ -148,7 +148,7 @@ done:
 /* A book with no title page of its own gets one made from the metadata. */
 static void test_made_title_page(void)
 {
-    qr_buf epub = QR_BUF_INIT, pdf = QR_BUF_INIT, tp = QR_BUF_INIT, text = QR_BUF_INIT;
+    qr_buf epub = QR_BUF_INIT, pdf = QR_BUF_INIT, tp = QR_BUF_INIT;
     static const char untitled[] =
         "CHAPTER I.\n\nThe road ran along the dyke, and the wind came in off the sea all\n"
         "the morning.\n\n\nCHAPTER II.\n\nBy evening they reached the inn.\n";
@@ -163,7 +163,6 @@ done:
     qr_buf_release(&epub);
     qr_buf_release(&pdf);
     qr_buf_release(&tp);
-    qr_buf_release(&text);
 }
 
 /* The creators the metadata names are printed on the copyright page (the

@@ -582,6 +582,21 @@ const char *qr_meta_role_phrase(const char *role)
     return NULL;
 }
 
+int qr_meta_is_author(const qr_creator *c)
+{
+    const char *s = c->name;
+    while (s && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++;
+    return s && *s && !qr_meta_role_phrase(c->role);
+}
+
+const char *qr_meta_author_separator(int k, int n)
+{
+    if (k == 0)
+        return "";
+    return k == n - 1 ? (n > 2 ? ", and " : " and ") : ", ";
+}
+
 void qr_meta_authors(const qr_meta *m, qr_buf *out)
 {
     size_t start = out->len;

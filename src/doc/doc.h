@@ -177,6 +177,12 @@ void qr_meta_authors(const qr_meta *m, qr_buf *out);
  * title page says it ("Translated by", "Illustrated by"), or NULL for an
  * author (no role, aut) or a role a title page does not name. */
 const char *qr_meta_role_phrase(const char *role);
+/* Whether a creator is one of the authors a title page names by name
+ * alone: a name that is not blank, and no role it names with a phrase. */
+int qr_meta_is_author(const qr_creator *c);
+/* What comes before the k-th (0-based) of n authors as a title page lists
+ * them: "A", "A and B", "A, B, and C". */
+const char *qr_meta_author_separator(int k, int n);
 /* Borrowed: the DOCUMENT node. */
 qr_node *qr_doc_root(const qr_doc *doc);
 

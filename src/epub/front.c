@@ -76,8 +76,7 @@ static void S_creators(S_page *p, const char *author_label)
     int n = m->n_creators < QR_MAX_CREATORS ? m->n_creators : QR_MAX_CREATORS;
     int authors = 0;
     for (int i = 0; i < n; i++)
-        if (!S_blank(m->creators[i].name) && !qr_meta_role_phrase(m->creators[i].role))
-            authors++;
+        authors += qr_meta_is_author(&m->creators[i]);
     if (authors > 0) {
         qr_xw_start(p->x, "p");
         qr_xw_attr(p->x, "class", "author");
@@ -87,10 +86,9 @@ static void S_creators(S_page *p, const char *author_label)
         }
         int k = 0;
         for (int i = 0; i < n; i++) {
-            if (S_blank(m->creators[i].name) || qr_meta_role_phrase(m->creators[i].role))
+            if (!qr_meta_is_author(&m->creators[i]))
                 continue;
-            if (k > 0)
-                qr_xw_texts(p->x, k == authors - 1 ? (authors > 2 ? ", and " : " and ") : ", ");
+            qr_xw_texts(p->x, qr_meta_author_separator(k, authors));
             S_value(p, m->creators[i].name);
             k++;
         }

@@ -142,14 +142,12 @@ static void S_by_line(const qr_meta *m, qr_buf *out)
 {
     int authors = 0, k = 0;
     for (int i = 0; i < m->n_creators; i++)
-        authors += m->creators[i].name && !qr_meta_role_phrase(m->creators[i].role);
+        authors += qr_meta_is_author(&m->creators[i]);
     for (int i = 0; i < m->n_creators; i++) {
-        if (!m->creators[i].name || qr_meta_role_phrase(m->creators[i].role))
+        if (!qr_meta_is_author(&m->creators[i]))
             continue;
-        if (k > 0)
-            qr_buf_adds(out, k == authors - 1 ? (authors > 2 ? ", and " : " and ") : ", ");
+        qr_buf_adds(out, qr_meta_author_separator(k++, authors));
         qr_buf_adds(out, m->creators[i].name);
-        k++;
     }
 }
 
